@@ -1,0 +1,149 @@
+"""The plain data every stage passes along: parts, annotations, terms, people, events.
+
+One word per concept: the book has *parts*; an *annotation* has an *anchor*;
+a glossary *term* and a *person* have *forms* (the spellings that match); a
+timeline *event* belongs to a part. Each record remembers where it was written
+(`Place`) so that any later stage can report a problem on the right line.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ANNOTATION_KINDS = (
+    "context", "person", "place", "term", "source", "correction", "translation", "cross-reference",
+)
+TERM_CATEGORIES = (
+    "institution", "security", "party", "economy", "military", "place", "archive", "ideology", "other",
+)
+MAX_QUOTE_WORDS = 12  # the copyright rule: an anchor quotes at most 12 words of the book
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where something was written: file, 1-based line and column."""
+
+    file: str
+    line: int = 1
+    col: int = 1
+
+
+@dataclass(frozen=True)
+class Part:
+    """A part of the book in reading order (preface, interlude, chapter, epilogue)."""
+
+    slug: str
+    title: str
+    kind: str
+    number: int | None = None
+
+    @property
+    def label(self) -> str:
+        """'Chapter 2' for numbered chapters, 'Interlude' etc. otherwise."""
+        if self.number is not None:
+            return f"Chapter {self.number}"
+        return {"front": "Front matter", "interlude": "Interlude", "epilogue": "Epilogue"}.get(self.kind, self.kind.title())
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A W3C TextQuoteSelector with an optional occurrence index (1-based)."""
+
+    quote: str
+    prefix: str = ""
+    suffix: str = ""
+    occurrence: int | None = None
+
+
+@dataclass
+class Annotation:
+    """Commentary anchored to one passage of one part."""
+
+    id: str
+    part: str
+    anchor: Anchor
+    kind: str
+    body: str
+    place: Place
+    sources: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    author: str = ""
+
+
+@dataclass
+class PartLayer:
+    """Everything contributors wrote about one part: synopsis, questions, annotations."""
+
+    part: str
+    place: Place
+    synopsis: str = ""
+    questions: list[str] = field(default_factory=list)
+    annotations: list[Annotation] = field(default_factory=list)
+
+
+@dataclass
+class Term:
+    """A glossary entry. `forms` always include the term itself."""
+
+    id: str
+    term: str
+    short: str
+    place: Place
+    category: str = "other"
+    russian: str = ""
+    transliteration: str = ""
+    forms: list[str] = field(default_factory=list)
+    case_sensitive: bool = False
+    long: str = ""
+    see_also: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Person:
+    """Someone who appears in the book. Forms match case-sensitively by default."""
+
+    id: str
+    name: str
+    short: str
+    place: Place
+    full_name: str = ""
+    forms: list[str] = field(default_factory=list)
+    born: str = ""
+    died: str = ""
+    roles: list[str] = field(default_factory=list)
+    long: str = ""
+    case_sensitive: bool = True
+
+    @property
+    def dates(self) -> str:
+        if not (self.born or self.died):
+            return ""
+        return f"{self.born or '?'}–{self.died or ''}"
+
+
+@dataclass
+class Event:
+    """A dated event on the timeline, told in `part`."""
+
+    id: str
+    date: str
+    event: str
+    part: str
+    place: Place
+    anchor: Anchor | None = None
+
+    @property
+    def year(self) -> int:
+        return int(self.date[:4])
+
+
+@dataclass
+class Layer:
+    """All contributed data of one edition, loaded and validated."""
+
+    parts: dict[str, PartLayer] = field(default_factory=dict)
+    terms: list[Term] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+
+    def annotations(self) -> list[Annotation]:
+        return [a for layer in self.parts.values() for a in layer.annotations]

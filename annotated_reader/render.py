@@ -1,0 +1,116 @@
+"""Rendering contributed Markdown safely, and the Jinja2 templates that frame it.
+
+Bodies come from pull requests, so they are untrusted: Markdown is rendered,
+our link schemes (`part:`, `ann:`, `term:`, `person:`, `event:`) are turned
+into site links, and the result is sanitized by nh3 against an allow-list
+before it touches a page. No `<script>`, `on*=`, `javascript:` URL, `<iframe>`
+or `<style>` can survive. Site links are written as `@/<src path>#id`
+placeholders and resolved per page (`resolve_links`), because the same body
+appears on several pages and the site may live under a sub-path or on file://.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+
+import markdown
+import nh3
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+# The Markdown extensions the book's parts are rendered with. mkdocs.yml must list the same,
+# so that `reader check` anchors on exactly the text the site shows (a test keeps them in sync).
+BOOK_EXTENSIONS = ["footnotes", "attr_list", "md_in_html", "toc", "tables", "sane_lists"]
+BODY_EXTENSIONS = ["sane_lists", "smarty"]
+
+ALLOWED_TAGS = {"a", "p", "em", "strong", "i", "b", "code", "ul", "ol", "li", "blockquote", "br", "sup", "sub",
+                "abbr", "cite", "q", "s", "small", "span", "dl", "dt", "dd"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "q": {"cite"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+SITE_PAGES = {
+    "part": "book/{id}.md",
+    "ann": None,  # resolved through the part that holds the annotation
+    "term": "glossary.md#term-{id}",
+    "person": "people.md#person-{id}",
+    "event": "timeline.md#event-{id}",
+}
+_SCHEME_LINK = re.compile(r"\]\(\s*(part|ann|term|person|event):([^)\s#]*)(#[^)\s]*)?\s*\)")
+_PLACEHOLDER = re.compile(r'href="@/([^"#]*)(#[^"]*)?"')
+
+
+def site_target(scheme: str, ident: str, annotation_parts: dict[str, str]) -> str:
+    """`@/src.md#fragment` for one of our link schemes."""
+    if scheme == "ann":
+        part = annotation_parts.get(ident, "")
+        return f"@/book/{part}.md#ann-{ident}"
+    if scheme == "part":
+        return "@/" + SITE_PAGES["part"].format(id=ident)
+    return "@/" + SITE_PAGES[scheme].format(id=ident)
+
+
+def markdown_to_html(text: str, annotation_parts: dict[str, str] | None = None, inline: bool = False) -> str:
+    """Render untrusted Markdown to sanitized HTML with site-link placeholders."""
+    return _render(text or "", tuple(sorted((annotation_parts or {}).items())), inline)
+
+
+@lru_cache(maxsize=4096)
+def _render(text: str, annotation_parts: tuple, inline: bool) -> str:
+    parts = dict(annotation_parts)
+
+    def link(m: re.Match) -> str:
+        target = site_target(m.group(1), m.group(2), parts)
+        if m.group(3) and m.group(1) == "part":
+            target += m.group(3)
+        return f"]({target})"
+
+    source = _SCHEME_LINK.sub(link, text)
+    html = markdown.markdown(source, extensions=BODY_EXTENSIONS, output_format="html")
+    clean = sanitize(html)
+    if inline and clean.startswith("<p>") and clean.endswith("</p>") and clean.count("<p>") == 1:
+        clean = clean[3:-4]
+    return clean
+
+
+def sanitize(html: str) -> str:
+    """The allow-list: formatting and links only; external links open safely."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def resolve_links(html: str, resolve: Callable[[str], str | None]) -> str:
+    """Replace `@/src.md#id` placeholders using `resolve(src) -> relative URL` (None: unknown page)."""
+
+    def sub(m: re.Match) -> str:
+        url = resolve(m.group(1)) if m.group(1) else ""
+        if url is None:
+            return 'href="#"'
+        return f'href="{url}{m.group(2) or ""}"'
+
+    return _PLACEHOLDER.sub(sub, html)
+
+
+def render_book_markdown(text: str) -> str:
+    """Render an imported part the way the site does, for `reader check` (no MkDocs needed)."""
+    md = markdown.Markdown(extensions=BOOK_EXTENSIONS)
+    return md.convert(text)
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]),
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    return env
+
+
+def template(name: str):
+    return environment().get_template(name)

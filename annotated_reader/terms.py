@@ -1,0 +1,106 @@
+"""Finding glossary terms and people in text: one pass, however many forms.
+
+A regex per term made a 1.4 s build take 9.4 s (../shared/docs/MATERIAL-FACTS.md).
+Here the text is tokenized once into words and each word start is looked up in
+a dictionary of form token-tuples, longest first, so the cost grows with the
+text, not with the glossary. Words are Unicode-aware (Cyrillic works), a form
+never matches inside a longer word ("kulak" is not found in "kulakization"),
+and possessives ('s and ’s) are matched without listing them.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Iterator
+
+TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+JOINER = re.compile(r"[\s\-‐‑]*")  # what may stand between the words of one form: spaces, hyphens
+POSSESSIVE = ("'s", "’s")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A form of entry `key` at [start, end) of the searched text."""
+
+    start: int
+    end: int
+    key: str
+
+
+def _tokens(text: str) -> list[str]:
+    return [m.group().replace("’", "'") for m in TOKEN.finditer(text)]
+
+
+class TermIndex:
+    """Lookup table from forms to entry keys (e.g. "term:vozhd", "person:beria")."""
+
+    def __init__(self, entries: Iterable[tuple[str, Iterable[str], bool]]):
+        self.exact: dict[tuple[str, ...], str] = {}
+        self.folded: dict[tuple[str, ...], str] = {}
+        self.first_exact: set[str] = set()
+        self.first_folded: set[str] = set()
+        self.longest = 1
+        for key, forms, case_sensitive in entries:
+            for form in forms:
+                words = tuple(_tokens(form))
+                if not words:
+                    continue
+                self.longest = max(self.longest, len(words))
+                if case_sensitive:
+                    self.exact.setdefault(words, key)
+                    self.first_exact.add(words[0])
+                else:
+                    folded = tuple(w.casefold() for w in words)
+                    self.folded.setdefault(folded, key)
+                    self.first_folded.add(folded[0])
+
+    def __len__(self) -> int:
+        return len(self.exact) + len(self.folded)
+
+    def find(self, text: str) -> Iterator[Hit]:
+        """Non-overlapping hits, left to right, the longest form winning at each position."""
+        matches = list(TOKEN.finditer(text))
+        words = [m.group().replace("’", "'") for m in matches]
+        folded = [w.casefold() for w in words]
+        i, n = 0, len(matches)
+        while i < n:
+            hit = None
+            if words[i] in self.first_exact or folded[i] in self.first_folded or self._possessive_start(words[i], folded[i]):
+                hit = self._longest_at(text, matches, words, folded, i)
+            if hit:
+                key, length, end = hit
+                yield Hit(matches[i].start(), end, key)
+                i += length
+            else:
+                i += 1
+
+    def _possessive_start(self, word: str, fold: str) -> bool:
+        base = _strip_possessive(word)
+        return base is not None and (base in self.first_exact or base.casefold() in self.first_folded)
+
+    def _longest_at(self, text, matches, words, folded, i):
+        limit = min(self.longest, len(matches) - i)
+        # the words of a form must be adjacent: only spaces or hyphens between them
+        span = 1
+        while span < limit and JOINER.fullmatch(text, matches[i + span - 1].end(), matches[i + span].start()):
+            span += 1
+        for length in range(span, 0, -1):
+            key = self._lookup(words[i:i + length], folded[i:i + length])
+            if key:
+                return key, length, matches[i + length - 1].end()
+            last = _strip_possessive(words[i + length - 1])
+            if last is not None:
+                key = self._lookup(words[i:i + length - 1] + [last], folded[i:i + length - 1] + [last.casefold()])
+                if key:
+                    return key, length, matches[i + length - 1].end()
+        return None
+
+    def _lookup(self, words: list[str], folded: list[str]) -> str | None:
+        return self.exact.get(tuple(words)) or self.folded.get(tuple(folded))
+
+
+def _strip_possessive(word: str) -> str | None:
+    for ending in POSSESSIVE:
+        if word.endswith(ending) and len(word) > len(ending):
+            return word[: -len(ending)]
+    return None

@@ -1,0 +1,210 @@
+"""The text a reader sees in an HTML page, with a map back to the HTML source.
+
+Anchoring and term linking work on what the reader sees, not on Markdown or
+HTML syntax: a quote that spans `<em>` or a footnote marker still matches.
+`TextMap` keeps, for each run of visible text, where it sits in the HTML, so
+that highlights and term triggers are inserted at exact source offsets, all in
+one pass from the end (offsets stay valid, as in Python-Markdown's abbr).
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from .anchor import PARAGRAPH
+
+BLOCKS = {"p", "div", "li", "ul", "ol", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr",
+          "td", "th", "pre", "section", "article", "aside", "details", "summary", "dl", "dt", "dd", "figure",
+          "figcaption", "hr", "br", "nav", "header", "footer"}
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+# Never linked: what is already a link or control, code, and our own markers.
+NO_LINK = {"a", "code", "pre", "button", "script", "style", "template", "kbd", "samp", "abbr", "summary"} | HEADINGS
+INVISIBLE = {"script", "style", "template"}
+VOID = {"br", "hr", "img", "input", "meta", "link", "wbr", "source", "col", "area", "base", "embed", "track"}
+
+
+@dataclass
+class Run:
+    """Visible text [start, end) at HTML offset `source`; `linkable` when no NO_LINK ancestor."""
+
+    start: int
+    end: int
+    source: int
+    linkable: bool
+    section: int
+    skipped: bool = False  # inside a footnote marker or the notes list: not part of the reading text
+
+
+@dataclass
+class TextMap:
+    """Visible text of `html` (blocks separated by PARAGRAPH) and its runs."""
+
+    html: str
+    text: str
+    runs: list[Run] = field(default_factory=list)
+    reading: str = ""  # the text without footnote markers and the notes list: what anchors match
+    reading_offsets: list[int] = field(default_factory=list)  # reading index -> text index
+
+    def source_spans(self, start: int, end: int) -> list[tuple[int, int]]:
+        """HTML [start, end) ranges covering visible [start, end), one per text run."""
+        spans = []
+        starts = [r.start for r in self.runs]
+        i = max(0, bisect.bisect_right(starts, start) - 1)
+        while i < len(self.runs) and self.runs[i].start < end:
+            run = self.runs[i]
+            i += 1
+            if run.skipped:
+                continue
+            a, b = max(start, run.start), min(end, run.end)
+            if a < b:
+                spans.append((self.source_offset(run, a), self.source_offset(run, b)))
+        return spans
+
+    def source_offset(self, run: Run, index: int) -> int:
+        return run.source + _raw_length(self.html, run.source, index - run.start)
+
+    def reading_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a span of `reading` to a span of `text`."""
+        return self.reading_offsets[start], self.reading_offsets[end - 1] + 1
+
+
+def _raw_length(html: str, source: int, visible: int) -> int:
+    """Runs are plain data or a single entity; an entity's visible length is 1."""
+    if html.startswith("&", source) and visible:
+        semi = html.find(";", source)
+        return semi - source + 1 if visible >= 1 else 0
+    return visible
+
+
+class _Parser(HTMLParser):
+    def __init__(self, html: str, skip: callable):
+        super().__init__(convert_charrefs=False)
+        self.html, self.skip_test = html, skip
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", html)]
+        self.parts: list[str] = []
+        self.length = 0
+        self.runs: list[Run] = []
+        self.stack: list[tuple[str, bool, bool]] = []  # (tag, no_link, skipped)
+        self.section = 0
+
+    def _offset(self) -> int:
+        line, col = self.getpos()
+        return self.line_starts[line - 1] + col
+
+    def _block(self) -> None:
+        if self.parts and self.parts[-1] != PARAGRAPH:
+            self.parts.append(PARAGRAPH)
+            self.length += 1
+
+    def handle_starttag(self, tag, attrs):
+        if tag in BLOCKS:
+            self._block()
+        if tag == "h2":
+            self.section += 1
+        if tag in VOID:
+            return
+        no_link = tag in NO_LINK or (self.stack and self.stack[-1][1])
+        skipped = self.skip_test(tag, dict(attrs)) or (self.stack and self.stack[-1][2])
+        invisible = tag in INVISIBLE
+        self.stack.append((tag, bool(no_link or invisible), bool(skipped or invisible)))
+
+    def handle_startendtag(self, tag, attrs):
+        if tag in BLOCKS:
+            self._block()
+
+    def handle_endtag(self, tag):
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i][0] == tag:
+                del self.stack[i:]
+                break
+        if tag in BLOCKS:
+            self._block()
+
+    def _text(self, visible: str, source: int):
+        if not visible:
+            return
+        no_link = bool(self.stack and self.stack[-1][1])
+        skipped = bool(self.stack and self.stack[-1][2])
+        invisible = any(t in INVISIBLE for t, _, _ in self.stack)
+        if invisible:
+            return
+        self.runs.append(Run(self.length, self.length + len(visible), source, not no_link, self.section, skipped))
+        self.parts.append(visible)
+        self.length += len(visible)
+
+    def handle_data(self, data):
+        self._text(data, self._offset())
+
+    def handle_entityref(self, name):
+        from html import unescape
+        self._text(unescape(f"&{name};"), self._offset())
+
+    def handle_charref(self, name):
+        from html import unescape
+        self._text(unescape(f"&#{name};"), self._offset())
+
+
+def default_skip(tag: str, attrs: dict) -> bool:
+    """Footnote markers and the notes list are not part of the reading text."""
+    classes = (attrs.get("class") or "").split()
+    return (tag == "sup" and (attrs.get("id") or "").startswith("fnref")) or "footnote" in classes \
+        or "footnote-ref" in classes or "ra-notes" in classes or "ra-marker" in classes or "headerlink" in classes
+
+
+def text_map(html: str, skip=default_skip) -> TextMap:
+    """Parse `html` once into its visible text and runs."""
+    parser = _Parser(html, skip)
+    parser.feed(html)
+    parser.close()
+    text = "".join(parser.parts)
+    tm = TextMap(html, text, parser.runs)
+    tm.reading, tm.reading_offsets = _with_breaks(text, tm.runs)
+    return tm
+
+
+def _with_breaks(text: str, runs: list[Run]) -> tuple[str, list[int]]:
+    chars, offsets = [], []
+    last_end = 0
+    for run in runs:
+        if run.skipped:
+            continue
+        if PARAGRAPH in text[last_end:run.start] and chars and chars[-1] != PARAGRAPH:
+            chars.append(PARAGRAPH)
+            offsets.append(run.start)
+        chars.append(text[run.start:run.end])
+        offsets.extend(range(run.start, run.end))
+        last_end = run.end
+    return "".join(chars), offsets
+
+
+@dataclass(frozen=True, order=True)
+class Insert:
+    """Text to insert at an HTML offset. Ordering keeps tags properly nested (see `apply`)."""
+
+    offset: int
+    rank: int  # 0 = closing, 1 = opening; closings first at the same offset
+    width: int  # closings: inner (shorter) first; openings: outer (longer) first via negative width
+    text: str = field(compare=False)
+
+
+def opening(offset: int, length: int, text: str) -> Insert:
+    return Insert(offset, 1, -length, text)
+
+
+def closing(offset: int, length: int, text: str) -> Insert:
+    return Insert(offset, 0, length, text)
+
+
+def apply(html: str, inserts: list[Insert]) -> str:
+    """Insert every piece in one pass; sorting makes nested tags come out well-formed."""
+    if not inserts:
+        return html
+    out, last = [], 0
+    for ins in sorted(inserts):
+        out.append(html[last:ins.offset])
+        out.append(ins.text)
+        last = ins.offset
+    out.append(html[last:])
+    return "".join(out)
