@@ -7,6 +7,7 @@ its manifest add the text. With no text, the edition is the companion edition.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,7 +46,7 @@ class Book:
 
 def load_book(root: Path, text_dir: Path, profile: Path | None = None) -> Book:
     """Read the profile, and the manifest when `text_dir` holds an imported text."""
-    profile_path = profile or root / DEFAULT_PROFILE
+    profile_path = profile or Path(os.environ.get("READER_PROFILE") or root / DEFAULT_PROFILE)
     data = yaml.safe_load(profile_path.read_text(encoding="utf-8")) or {}
     parts = [Part(p["slug"], p["title"], p.get("kind", "chapter"), p.get("number")) for p in data.get("parts", [])]
     meta = dict(data.get("book", {}))

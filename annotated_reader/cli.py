@@ -34,6 +34,24 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    """Validate the annotation files (and anchor them on the imported text, when there is one)."""
+    from .check import run_check
+
+    result = run_check(Path(args.root), Path(args.root) / "docs")
+    problems = sorted(result.problems, key=lambda p: (p.file, p.line, p.col))
+    _print_problems(problems, args.format)
+    errors, warnings = len(result.errors), len(problems) - len(result.errors)
+    if result.has_text:
+        summary = (f"reader check: {result.placed}/{result.annotations} annotations placed, {result.orphans} unplaced; "
+                   f"{errors} error(s), {warnings} warning(s).")
+    else:
+        summary = (f"reader check: {result.annotations} annotations validated without the book's text "
+                   f"(import your copy to check anchors); {errors} error(s), {warnings} warning(s).")
+    print(summary, file=sys.stderr if args.format == "text" else sys.stdout)
+    return EXIT_PROBLEMS if errors else EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="reader", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -43,6 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="docs/book", help="output folder (default: %(default)s; gitignored)")
     p.add_argument("--profile", help="book profile YAML (default: profiles/stalin-new-biography.yml)")
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("check", help="validate annotations/ (and anchor them on the imported text)")
+    p.add_argument("--format", choices=("text", "github"), default="text",
+                   help="text for people, github for pull-request annotations (default: %(default)s)")
+    p.add_argument("--root", default=".", help="the project folder (default: the current folder)")
+    p.set_defaults(func=cmd_check)
     return parser
 
 

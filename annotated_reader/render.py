@@ -107,7 +107,7 @@ def render_book_markdown(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]),
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html", "md"], default_for_string=True),
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     return env
 

@@ -1,0 +1,70 @@
+"""`reader check`: every problem of the annotation layer, before a pull request is merged.
+
+Runs the same loading and anchoring as the site build, without MkDocs: the
+imported parts are rendered with the same Markdown extensions (render.BOOK_EXTENSIONS)
+so anchors are checked on exactly the text the site shows. With no imported
+text (a fresh clone, or CI without the book) it checks everything that does
+not need the text and says so.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .edition import Edition, Options
+from .problems import Problem
+from .render import render_book_markdown
+from .textmap import text_map
+
+
+@dataclass
+class CheckResult:
+    problems: list[Problem]
+    has_text: bool
+    annotations: int = 0
+    placed: int = 0
+    orphans: int = 0
+    per_part: dict[str, int] = field(default_factory=dict)
+    edition: Edition | None = None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+
+def strip_front_matter(markdown: str) -> str:
+    if markdown.startswith("---\n"):
+        end = markdown.find("\n---\n", 4)
+        if end >= 0:
+            return markdown[end + 5:]
+    return markdown
+
+
+def run_check(root: Path, docs_dir: Path | None = None, options: Options | None = None) -> CheckResult:
+    """Load, validate and (when the text is imported) anchor everything; collect all problems."""
+    edition = Edition.open(root, docs_dir or root / "docs", options)
+    problems = list(edition.problems)
+    result = CheckResult(problems, edition.book.has_text, len(edition.layer.annotations()), edition=edition)
+    if not edition.book.has_text:
+        return result
+    for part in edition.book.parts:
+        markdown = edition.book.part_markdown(part.slug)
+        if markdown is None:
+            problems.append(Problem(str(edition.book.text_dir / f"{part.slug}.md"), 1, 1,
+                                    f'the imported text has no file for part "{part.slug}".',
+                                    "Run `reader import` again with your copy of the book."))
+            continue
+        tm = text_map(render_book_markdown(strip_front_matter(markdown)))
+        placement = edition.place(part.slug, tm)
+        edition.orphans[part.slug] = placement.orphans
+        problems.extend(placement.problems)
+        result.placed += len(placement.matches)
+        result.orphans += len(placement.orphans)
+        result.per_part[part.slug] = len(placement.matches)
+        edition._link_terms(tm, part.slug, set())  # counts term usage for the warnings below
+    for term in edition.layer.terms:
+        if not edition.usage.get(f"term:{term.id}"):
+            problems.append(Problem(term.place.file, term.place.line, term.place.col,
+                                    f'the term "{term.term}" never occurs in the text.',
+                                    "Add the spelling the book uses to `forms`, or remove the entry.", term.id, "warning"))
+    return result

@@ -1,0 +1,313 @@
+"""An edition: the book plus its annotation layer, placed and rendered once per build.
+
+`Edition` is what the MkDocs hooks (and any future site generator) talk to.
+It loads and validates the contributed files once, anchors each part's
+annotations on the HTML text the reader sees, links terms and people in one
+pass, and renders everything through templates. It never imports mkdocs.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .anchor import Failure, Match, explain, match_quote, normalize
+from .book import Book, load_book
+from .load import load_layer
+from .model import Annotation, Event, Layer, Person, Term
+from .problems import Problem
+from .render import markdown_to_html, template
+from .terms import TermIndex
+from .textmap import TextMap, apply, closing, opening, text_map
+
+LINK_POLICIES = ("first-per-section", "first-per-page", "all")
+IN_THIS_PART = 8  # how many people and terms the "In this part" box shows
+
+
+@dataclass
+class Orphan:
+    """An annotation (or event) that could not be placed, and why."""
+
+    id: str
+    part: str
+    quote: str
+    reason: str
+    message: str
+    hint: str
+    annotation: Annotation | None = None
+
+
+@dataclass
+class Placement:
+    """Where one part's annotations and event anchors landed, in TextMap.text coordinates."""
+
+    matches: list[tuple[Annotation, Match]] = field(default_factory=list)
+    events: list[tuple[Event, Match]] = field(default_factory=list)
+    orphans: list[Orphan] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class Options:
+    link_policy: str = "first-per-section"
+    link_people: bool = True
+
+
+class Edition:
+    """The book, its layer, and the per-build state the hooks need."""
+
+    def __init__(self, root: Path, book: Book, layer: Layer, problems: list[Problem], options: Options | None = None):
+        self.root, self.book, self.layer = root, book, layer
+        self.problems = problems
+        self.options = options or Options()
+        self.terms = {t.id: t for t in layer.terms}
+        self.people = {p.id: p for p in layer.people}
+        self.annotation_parts = {a.id: a.part for a in layer.annotations()}
+        entries = [(f"term:{t.id}", t.forms, t.case_sensitive) for t in layer.terms]
+        if self.options.link_people:
+            entries += [(f"person:{p.id}", p.forms, p.case_sensitive) for p in layer.people]
+        self.index = TermIndex(entries)
+        self.usage: dict[str, Counter] = defaultdict(Counter)  # key -> part slug -> count
+        self.orphans: dict[str, list[Orphan]] = {}
+        self.placed_events: dict[str, str] = {}  # event id -> part slug, when anchored
+        self.part_problems: dict[str, list[Problem]] = {}  # anchoring problems found while building pages
+
+    @classmethod
+    def open(cls, root: Path, docs_dir: Path, options: Options | None = None) -> "Edition":
+        book = load_book(root, docs_dir / "book")
+        layer, problems = load_layer(root / "annotations", book.parts, root)
+        return cls(root, book, layer, problems, options)
+
+    # -- placing -----------------------------------------------------------------------------
+
+    def place(self, slug: str, tm: TextMap) -> Placement:
+        """Anchor the part's annotations and event anchors on the visible text of its page."""
+        result = Placement()
+        norm = normalize(tm.reading)
+        part_layer = self.layer.parts.get(slug)
+        taken: list[tuple[int, int, str]] = []
+        for ann in part_layer.annotations if part_layer else []:
+            placed = match_quote(norm, ann.anchor)
+            if isinstance(placed, Failure):
+                message, hint = explain(placed, ann.anchor)
+                result.orphans.append(Orphan(ann.id, slug, ann.anchor.quote, placed.reason, message, hint, ann))
+                result.problems.append(Problem(ann.place.file, ann.place.line, ann.place.col, message, hint, ann.id))
+                continue
+            start, end = tm.reading_span(placed.start, placed.end)
+            clash = next((t for t in taken if start < t[1] and t[0] < end), None)
+            if clash:
+                message = f'the anchor overlaps the anchor of "{clash[2]}".'
+                hint = "Anchors in one part must not overlap: shorten one of the quotes."
+                result.orphans.append(Orphan(ann.id, slug, ann.anchor.quote, "overlap", message, hint, ann))
+                result.problems.append(Problem(ann.place.file, ann.place.line, ann.place.col, message, hint, ann.id))
+                continue
+            if placed.method == "fuzzy":
+                result.problems.append(Problem(
+                    ann.place.file, ann.place.line, ann.place.col,
+                    f'the quote "{ann.anchor.quote}" was re-anchored fuzzily ({placed.score:.0f}% similar).',
+                    f"Update the quote to the text: “{tm.text[start:end]}”.", ann.id, "warning"))
+            taken.append((start, end, ann.id))
+            result.matches.append((ann, Match(start, end, placed.method, placed.score)))
+        for event in self.layer.events:
+            if event.part != slug or not event.anchor:
+                continue
+            placed = match_quote(norm, event.anchor)
+            if isinstance(placed, Failure):
+                message, hint = explain(placed, event.anchor)
+                result.problems.append(Problem(event.place.file, event.place.line, event.place.col, message, hint, event.id))
+                continue
+            start, end = tm.reading_span(placed.start, placed.end)
+            result.events.append((event, Match(start, end, placed.method)))
+        result.matches.sort(key=lambda pair: pair[1].start)
+        return result
+
+    # -- pages -------------------------------------------------------------------------------
+
+    def decorate_part(self, slug: str, html: str) -> tuple[str, set[str]]:
+        """The full reader page of an imported part: highlights, markers, term triggers, notes list.
+
+        Returns the new HTML (with `@/` link placeholders) and the popup keys it uses.
+        """
+        tm = text_map(html)
+        placement = self.place(slug, tm)
+        self.orphans[slug] = placement.orphans
+        self.part_problems[slug] = placement.problems
+        inserts = []
+        boundaries: set[int] = set()
+        for number, (ann, match) in enumerate(placement.matches, start=1):
+            spans = tm.source_spans(match.start, match.end)
+            boundaries.update((match.start, match.end))
+            for i, (a, b) in enumerate(spans):
+                ident = f' id="ann-{ann.id}"' if i == 0 else ""
+                inserts.append(opening(a, b - a, f'<mark class="ra-hl" data-ann="{ann.id}"{ident}>'))
+                inserts.append(closing(b, b - a, "</mark>"))
+            end = spans[-1][1]
+            marker = template("marker.html").render(ann=ann, number=number).strip()
+            inserts.append(closing(end, -1, marker))
+        for event, match in placement.events:
+            spans = tm.source_spans(match.start, match.end)
+            if spans:
+                inserts.append(opening(spans[0][0], 0, f'<span class="ra-event" id="event-{event.id}"></span>'))
+                self.placed_events[event.id] = slug
+        inserts.extend(_paragraph_ids(html))
+        keys, link_inserts = self._link_terms(tm, slug, boundaries)
+        inserts.extend(link_inserts)
+        body = apply(html, inserts)
+        top = self._part_header(slug, keys, edition="full")
+        notes = template("notes.html").render(items=[(n, a, self._annotation_html(a)) for n, (a, _) in enumerate(placement.matches, 1)],
+                                              orphans=placement.orphans)
+        body = _after_h1(body, top) + notes
+        return body, keys
+
+    def _link_terms(self, tm: TextMap, slug: str, boundaries: set[int]):
+        inserts, keys = [], set()
+        seen_section: set[tuple[str, int]] = set()
+        seen_page: set[str] = set()
+        policy = self.options.link_policy
+        for run in tm.runs:
+            if not run.linkable or run.skipped:
+                continue
+            segment = tm.text[run.start:run.end]
+            for hit in self.index.find(segment):
+                start, end = run.start + hit.start, run.start + hit.end
+                if any(start < b < end for b in boundaries):
+                    continue  # would cross a highlight's edge and break the nesting
+                self.usage[hit.key][slug] += 1
+                first_on_page = hit.key not in seen_page
+                first = (policy == "all" or (policy == "first-per-section" and (hit.key, run.section) not in seen_section)
+                         or (policy == "first-per-page" and first_on_page))
+                seen_section.add((hit.key, run.section))
+                seen_page.add(hit.key)
+                keys.add(hit.key)
+                a, b = tm.source_spans(start, end)[0]
+                inserts.append(opening(a, b - a, self._trigger(hit.key, first, first_on_page)))
+                inserts.append(closing(b, b - a, "</a>"))
+        return keys, inserts
+
+    def _trigger(self, key: str, first: bool, first_on_page: bool) -> str:
+        kind, ident = key.split(":", 1)
+        href = f"@/glossary.md#term-{ident}" if kind == "term" else f"@/people.md#person-{ident}"
+        classes = f"ra-term ra-{kind}" + ("" if first else " ra-term--repeat")
+        anchor = f' id="use-{kind}-{ident}"' if first_on_page else ""
+        return f'<a class="{classes}" href="{href}" data-tip="{kind}-{ident}"{anchor}>'
+
+    def _part_header(self, slug: str, keys: set[str], edition: str) -> str:
+        part = self.book.part(slug)
+        part_layer = self.layer.parts.get(slug)
+        counts = self.usage
+        people = sorted((k for k in keys if k.startswith("person:")), key=lambda k: -counts[k][slug])[:IN_THIS_PART]
+        terms = sorted((k for k in keys if k.startswith("term:")), key=lambda k: -counts[k][slug])[:IN_THIS_PART]
+        return template("part_header.html").render(
+            part=part, edition=edition, book=self.book, layer=part_layer,
+            synopsis=markdown_to_html(part_layer.synopsis, self.annotation_parts) if part_layer else "",
+            questions=[markdown_to_html(q, self.annotation_parts, inline=True) for q in (part_layer.questions if part_layer else [])],
+            people=[self.people[k.split(":", 1)[1]] for k in people],
+            terms=[self.terms[k.split(":", 1)[1]] for k in terms])
+
+    def _annotation_html(self, ann: Annotation) -> str:
+        return markdown_to_html(ann.body, self.annotation_parts)
+
+    def companion_markdown(self, slug: str) -> str:
+        """The study-guide page of a part when no text was imported (front matter + HTML)."""
+        part = self.book.part(slug)
+        part_layer = self.layer.parts.get(slug)
+        annotations = part_layer.annotations if part_layer else []
+        events = [e for e in self.layer.events if e.part == slug]
+        return template("companion.md").render(
+            part=part, book=self.book, layer=part_layer,
+            synopsis=markdown_to_html(part_layer.synopsis, self.annotation_parts) if part_layer else "",
+            questions=[markdown_to_html(q, self.annotation_parts, inline=True) for q in (part_layer.questions if part_layer else [])],
+            items=[(n, a, self._annotation_html(a)) for n, a in enumerate(annotations, 1)],
+            events=[(e, markdown_to_html(e.event, self.annotation_parts, inline=True)) for e in events])
+
+    def decorate_companion(self, slug: str, html: str) -> tuple[str, set[str]]:
+        """Companion pages get term triggers in their prose, and the key people/terms box."""
+        tm = text_map(html, skip=lambda tag, attrs: "ra-quote" in (attrs.get("class") or ""))
+        keys, inserts = self._link_terms(tm, slug, set())
+        body = apply(html, inserts)
+        return _after_h1(body, self._part_header(slug, keys, edition="companion")), keys
+
+    # -- reference pages ---------------------------------------------------------------------
+
+    def glossary_html(self) -> str:
+        terms = sorted(self.layer.terms, key=lambda t: t.term.casefold())
+        return template("glossary.html").render(
+            entries=[(t, markdown_to_html(t.short, self.annotation_parts), markdown_to_html(t.long, self.annotation_parts),
+                      self._appearances(f"term:{t.id}")) for t in terms],
+            letters=_letters(t.term for t in terms), terms=self.terms, has_text=self.book.has_text)
+
+    def people_html(self) -> str:
+        people = sorted(self.layer.people, key=_surname_key)
+        return template("people.html").render(
+            entries=[(p, markdown_to_html(p.short, self.annotation_parts), markdown_to_html(p.long, self.annotation_parts),
+                      self._appearances(f"person:{p.id}")) for p in people],
+            letters=_letters(_surname_key(p) for p in people), has_text=self.book.has_text)
+
+    def timeline_html(self) -> str:
+        events = sorted(self.layer.events, key=lambda e: e.date)
+        by_year: dict[int, list] = defaultdict(list)
+        for event in events:
+            by_year[event.year].append((event, markdown_to_html(event.event, self.annotation_parts, inline=True),
+                                        self.book.part(event.part), event.id in self.placed_events))
+        return template("timeline.html").render(years=sorted(by_year.items()))
+
+    def unplaced_html(self) -> str:
+        orphans = [o for slug in self.book.slugs for o in self.orphans.get(slug, [])]
+        return template("unplaced.html").render(orphans=orphans, has_text=self.book.has_text, book=self.book,
+                                                 render=lambda a: self._annotation_html(a))
+
+    def _appearances(self, key: str) -> list[tuple]:
+        counts = self.usage.get(key, Counter())
+        return [(part, counts[part.slug]) for part in self.book.parts if counts[part.slug]]
+
+    def tips_html(self, keys: set[str]) -> str:
+        """Popup contents for the triggers of one page, as <template>s (never indexed by search)."""
+        items = []
+        for key in sorted(keys):
+            kind, ident = key.split(":", 1)
+            entry = self.terms.get(ident) if kind == "term" else self.people.get(ident)
+            if entry:
+                items.append((kind, entry, markdown_to_html(entry.short, self.annotation_parts)))
+        return template("tips.html").render(items=items)
+
+    def nav(self) -> list:
+        """MkDocs-style nav built from the profile, so the part order lives in one place."""
+        book = [{_nav_title(p): f"book/{p.slug}.md"} for p in self.book.parts]
+        if self.book.has_text:
+            book.append({"Illustrations": "book/illustrations.md"})
+        return [{"Home": "index.md"}, {"The book": book}, {"Glossary": "glossary.md"}, {"People": "people.md"},
+                {"Timeline": "timeline.md"}, {"Unplaced annotations": "unplaced.md"},
+                {"Contributing": "contributing.md"}]
+
+
+def _nav_title(part) -> str:
+    return f"{part.number}. {part.title}" if part.number else part.title
+
+
+def _surname_key(person: Person) -> str:
+    name = person.name.split()
+    return (name[-1] if name else person.id).casefold()
+
+
+def _letters(keys) -> list[str]:
+    return sorted({k[:1].upper() for k in keys if k})
+
+
+_P_TAG = re.compile(r"<p>")
+_NOTES_START = re.compile(r'<div class="footnote"')
+
+
+def _paragraph_ids(html: str):
+    """`id="p-N"` on body paragraphs: stable permalinks that do not move when annotations change."""
+    stop = _NOTES_START.search(html)
+    limit = stop.start() if stop else len(html)
+    return [opening(m.start() + 2, 0, f' id="p-{n}"') for n, m in enumerate(_P_TAG.finditer(html, 0, limit), 1)]
+
+
+def _after_h1(html: str, insert: str) -> str:
+    end = html.find("</h1>")
+    if end < 0:
+        return insert + html
+    end += len("</h1>")
+    return html[:end] + insert + html[end:]

@@ -1,0 +1,126 @@
+"""MkDocs hooks: adapt MkDocs events to annotated_reader's `Edition`. No logic of its own.
+
+Hooks are not reloaded by `mkdocs serve`, so all state is rebuilt in `on_config`.
+Problems are logged as warnings: a plain build goes on, `mkdocs build --strict`
+fails on them (the same problems `reader check` prints with file:line:col).
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, Files
+
+from annotated_reader.edition import Edition, Options
+from annotated_reader.render import resolve_links
+from annotated_reader.site import REFERENCE_PAGES, offline_archive, reference_markdown, shim_source
+
+log = logging.getLogger("mkdocs.plugins.annotated_reader")
+_state: dict = {}
+
+
+def on_config(config):
+    root = Path(config.config_file_path).parent
+    options = Options(**(config.extra.get("reader") or {}))
+    edition = Edition.open(root, Path(config.docs_dir), options)
+    _state.clear()
+    _state.update(edition=edition, root=root, keys={}, logged=set())
+    config.nav = edition.nav()
+    for problem in edition.problems:
+        _log(problem)
+    which = "reader edition (imported text)" if edition.book.has_text else "companion edition (no text imported)"
+    log.info(f"annotated-reader: building the {which}: {len(edition.layer.annotations())} annotations, "
+             f"{len(edition.layer.terms)} terms, {len(edition.layer.people)} people, {len(edition.layer.events)} events")
+    return config
+
+
+def on_files(files: Files, config):
+    edition: Edition = _state["edition"]
+    for file in [f for f in files if f.src_uri.startswith("book/") and not f.src_uri.endswith(".md")]:
+        files.remove(file)  # manifest and import report are build inputs, not pages
+    if not edition.book.has_text:
+        for part in edition.book.parts:
+            files.append(File.generated(config, f"book/{part.slug}.md", content=edition.companion_markdown(part.slug)))
+    for name in REFERENCE_PAGES:
+        files.append(File.generated(config, f"{name}.md", content=reference_markdown(name)))
+    shim = shim_source(_state["root"])
+    if shim:
+        files.append(File.generated(config, "assets/vendor/iframe-worker/shim.js", abs_src_path=str(shim)))
+    else:
+        log.warning("annotated-reader: node_modules/iframe-worker is missing, so search will not work from file://. "
+                    "Run `npm ci` (see README) and build again.")
+    return files
+
+
+def on_page_content(html, page, config, files):
+    edition: Edition = _state["edition"]
+    slug = _part_slug(page)
+    if slug:
+        if edition.book.has_text:
+            html, keys = edition.decorate_part(slug, html)
+            for problem in edition.part_problems.get(slug, []):
+                _log(problem)
+        else:
+            html, keys = edition.decorate_companion(slug, html)
+        _state["keys"][page.file.src_uri] = keys
+    return resolve_links(html, _resolver(page, files))
+
+
+@event_priority(100)  # before the search plugin indexes the page
+def on_page_context(context, page, config, nav):
+    edition: Edition = _state["edition"]
+    name = page.file.src_uri[:-3]
+    if name in REFERENCE_PAGES:
+        html = getattr(edition, f"{name}_html")()
+        page.content = resolve_links(page.content.replace(f"<!-- reader:{name} -->", html), _resolver(page, _state["files"]))
+    return context
+
+
+def on_env(env, config, files):
+    _state["files"] = files
+    return env
+
+
+def on_post_page(output, page, config):
+    edition: Edition = _state["edition"]
+    keys = _state["keys"].get(page.file.src_uri)
+    if keys:
+        tips = resolve_links(edition.tips_html(keys), _resolver(page, _state["files"]))
+        output = output.replace("</body>", tips + "</body>", 1)
+    return output
+
+
+def on_post_build(config):
+    archive = offline_archive(Path(config.site_dir), config.extra.get("archive_name", "annotated-reader-offline.zip"))
+    log.info(f"annotated-reader: wrote the offline archive {archive}")
+
+
+def on_serve(server, config, builder):
+    root = _state["root"]
+    server.watch(str(root / "annotations"))
+    server.watch(str(root / "profiles"))
+    return server
+
+
+def _part_slug(page) -> str | None:
+    uri = page.file.src_uri
+    if uri.startswith("book/") and uri.endswith(".md"):
+        slug = uri[5:-3]
+        return slug if _state["edition"].book.part(slug) else None
+    return None
+
+
+def _resolver(page, files: Files):
+    def resolve(src: str) -> str | None:
+        target = files.get_file_from_path(src)
+        return target.url_relative_to(page.file) if target else None
+    return resolve
+
+
+def _log(problem) -> None:
+    key = problem.text()
+    if key in _state["logged"]:
+        return
+    _state["logged"].add(key)
+    (log.warning if problem.severity == "error" or problem.severity == "warning" else log.info)(key)
