@@ -67,6 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="text for people, github for pull-request annotations (default: %(default)s)")
     p.add_argument("--root", default=".", help="the project folder (default: the current folder)")
     p.set_defaults(func=cmd_check)
+
+    from .export.command import add_commands  # `reader export ...`, `reader import-annotations`
+
+    add_commands(sub)
     return parser
 
 

@@ -89,10 +89,11 @@ class Edition:
         taken: list[tuple[int, int, str]] = []
         for ann in part_layer.annotations if part_layer else []:
             placed = match_quote(norm, ann.anchor)
+            where = ann.quote_place or ann.place
             if isinstance(placed, Failure):
                 message, hint = explain(placed, ann.anchor)
                 result.orphans.append(Orphan(ann.id, slug, ann.anchor.quote, placed.reason, message, hint, ann))
-                result.problems.append(Problem(ann.place.file, ann.place.line, ann.place.col, message, hint, ann.id))
+                result.problems.append(Problem(where.file, where.line, where.col, message, hint, ann.id))
                 continue
             start, end = tm.reading_span(placed.start, placed.end)
             clash = next((t for t in taken if start < t[1] and t[0] < end), None)
@@ -100,11 +101,11 @@ class Edition:
                 message = f'the anchor overlaps the anchor of "{clash[2]}".'
                 hint = "Anchors in one part must not overlap: shorten one of the quotes."
                 result.orphans.append(Orphan(ann.id, slug, ann.anchor.quote, "overlap", message, hint, ann))
-                result.problems.append(Problem(ann.place.file, ann.place.line, ann.place.col, message, hint, ann.id))
+                result.problems.append(Problem(where.file, where.line, where.col, message, hint, ann.id))
                 continue
             if placed.method == "fuzzy":
                 result.problems.append(Problem(
-                    ann.place.file, ann.place.line, ann.place.col,
+                    where.file, where.line, where.col,
                     f'the quote "{ann.anchor.quote}" was re-anchored fuzzily ({placed.score:.0f}% similar).',
                     f"Update the quote to the text: “{tm.text[start:end]}”.", ann.id, "warning"))
             taken.append((start, end, ann.id))
@@ -144,7 +145,7 @@ class Edition:
                 inserts.append(closing(b, b - a, "</mark>"))
             end = spans[-1][1]
             marker = template("marker.html").render(ann=ann, number=number).strip()
-            inserts.append(closing(end, -1, marker))
+            inserts.append(closing(end, 1 << 30, marker))  # after every closing tag at that offset
         for event, match in placement.events:
             spans = tm.source_spans(match.start, match.end)
             if spans:
@@ -188,7 +189,7 @@ class Edition:
     def _trigger(self, key: str, first: bool, first_on_page: bool) -> str:
         kind, ident = key.split(":", 1)
         href = f"@/glossary.md#term-{ident}" if kind == "term" else f"@/people.md#person-{ident}"
-        classes = f"ra-term ra-{kind}" + ("" if first else " ra-term--repeat")
+        classes = "ra-term" + (" ra-person" if kind == "person" else "") + ("" if first else " ra-term--repeat")
         anchor = f' id="use-{kind}-{ident}"' if first_on_page else ""
         return f'<a class="{classes}" href="{href}" data-tip="{kind}-{ident}"{anchor}>'
 

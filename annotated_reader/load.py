@@ -99,12 +99,14 @@ def _schema_problem(doc: YamlDoc, error: jsonschema.ValidationError) -> Problem:
         return doc.problem(path, f'missing required key "{name}" in {where}.', f'Add `{name}:` to this entry.', ident)
     if error.validator == "type":
         expected = error.validator_value
-        expected = " or ".join(expected) if isinstance(expected, list) else expected
+        expected = " or ".join(_JSON_TYPES.get(t, t) for t in expected) if isinstance(expected, list) else _JSON_TYPES.get(expected, expected)
         got = _type_name(error.instance)
-        hint = "Wrap the text in quotes." if expected in ("string", "string or integer") else f"Write a {expected} here."
-        if expected == "array":
+        if not path:
+            return doc.problem(path, f"the file must be a mapping, not {got}.", "Start the file with `part:` (or `terms:`, `people:`, `events:`).", ident)
+        hint = "Wrap the text in quotes." if expected.startswith("text") else f"Write {expected} here."
+        if expected == "a list":
             hint = "Write a list, e.g. `[a, b]` or one `- item` per line."
-        return doc.problem(path, f"{where} must be a {expected}, not {got}.", hint, ident)
+        return doc.problem(path, f"{where} must be {expected}, not {got}.", hint, ident)
     if error.validator == "enum":
         choices = [str(c) for c in error.validator_value]
         return doc.problem(path, f'"{error.instance}" is not an allowed value for {where}.',
@@ -128,6 +130,10 @@ def _pattern_hint(path: tuple) -> str:
     if last in ("id", "part", "see_also") or isinstance(path[-1], int):
         return "Use lowercase letters, digits and hyphens, e.g. `lenins-testament`."
     return "See docs/contributing.md."
+
+
+_JSON_TYPES = {"string": "text", "array": "a list", "object": "a mapping", "integer": "a whole number",
+               "boolean": "true or false", "null": "empty", "number": "a number"}
 
 
 def _type_name(value: Any) -> str:
@@ -182,7 +188,8 @@ def _part(doc: YamlDoc, stem: str, slugs: list[str], problems: list[Problem]) ->
             continue
         layer.annotations.append(Annotation(
             raw["id"], slug, anchor, raw["kind"], raw["body"], _place(doc, path),
-            list(raw.get("sources", [])), list(raw.get("tags", [])), raw.get("author", "")))
+            list(raw.get("sources", [])), list(raw.get("tags", [])), raw.get("author", ""),
+            _place(doc, path + ("anchor", "quote"))))
     return layer
 
 

@@ -67,6 +67,7 @@ class Annotation:
     sources: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     author: str = ""
+    quote_place: Place | None = None  # where the quote is written: anchoring problems point here
 
 
 @dataclass

@@ -1,0 +1,48 @@
+"""Term and person matching tables: forms, possessives, longest match, case, word edges."""
+from __future__ import annotations
+
+import pytest
+
+from annotated_reader.terms import TermIndex
+
+INDEX = TermIndex([
+    ("term:vozhd", ["vozhd", "vozhda", "vozhds"], False),
+    ("term:central-committee", ["Central Committee"], True),
+    ("term:committee", ["Committee"], True),
+    ("term:party", ["Party"], True),
+    ("term:kulak", ["kulak", "kulaks"], False),
+    ("term:kulakization", ["kulakization"], False),
+    ("term:five-year-plan", ["Five-Year Plan"], False),
+    ("person:beria", ["Beria", "Lavrenty Beria"], True),
+    ("term:politburo-ru", ["Политбюро"], False),
+])
+
+
+def found(text: str) -> list[tuple[str, str]]:
+    return [(text[h.start:h.end], h.key) for h in INDEX.find(text)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("the vozhd spoke", [("vozhd", "term:vozhd")]),
+    ("the Vozhd's words", [("Vozhd's", "term:vozhd")]),
+    ("the vozhd’s words", [("vozhd’s", "term:vozhd")]),
+    ("two vozhds and a vozhda", [("vozhds", "term:vozhd"), ("vozhda", "term:vozhd")]),
+    ("the Central Committee met", [("Central Committee", "term:central-committee")]),
+    ("the Committee met", [("Committee", "term:committee")]),
+    ("a committee met", []),                                  # case-sensitive entry
+    ("the Party and the party", [("Party", "term:party")]),
+    ("kulakization, not kulaks", [("kulakization", "term:kulakization"), ("kulaks", "term:kulak")]),
+    ("the kulakism of it", []),                               # never inside a longer word
+    ("the first Five-Year Plan", [("Five-Year Plan", "term:five-year-plan")]),
+    ("Lavrenty Beria’s men and Beria", [("Lavrenty Beria’s", "person:beria"), ("Beria", "person:beria")]),
+    ("Central. Committee", [("Committee", "term:committee")]),  # a form never spans punctuation
+    ("Политбюро решило", [("Политбюро", "term:politburo-ru")]),
+])
+def test_matching(text, expected):
+    assert found(text) == expected
+
+
+def test_lookup_cost_does_not_depend_on_the_number_of_forms():
+    big = TermIndex([(f"term:t{i}", [f"zzterm{i}", f"zz term {i}"], False) for i in range(5000)])
+    assert len(big) == 10000
+    assert [h.key for h in big.find("a zz term 4321 here and zzterm17")] == ["term:t4321", "term:t17"]
