@@ -197,8 +197,8 @@ class Edition:
         part = self.book.part(slug)
         part_layer = self.layer.parts.get(slug)
         counts = self.usage
-        people = sorted((k for k in keys if k.startswith("person:")), key=lambda k: -counts[k][slug])[:IN_THIS_PART]
-        terms = sorted((k for k in keys if k.startswith("term:")), key=lambda k: -counts[k][slug])[:IN_THIS_PART]
+        people = sorted((k for k in keys if k.startswith("person:")), key=lambda k: (-counts[k][slug], k))[:IN_THIS_PART]
+        terms = sorted((k for k in keys if k.startswith("term:")), key=lambda k: (-counts[k][slug], k))[:IN_THIS_PART]
         return template("part_header.html").render(
             part=part, edition=edition, book=self.book, layer=part_layer,
             synopsis=markdown_to_html(part_layer.synopsis, self.annotation_parts) if part_layer else "",

@@ -14,7 +14,7 @@ import json
 
 from ..problems import Problem
 from .frontmatter import check_contents, parse_contents, parse_title_page
-from .layout import find_layout
+from .layout import Layout, find_layout
 from .markdown import render_illustrations, render_part
 from .markers import apply_markers, find_markers, link, repair_sequence
 from .model import Block, Heading, ImportResult, Line, Paragraph, Part, Repair
@@ -72,6 +72,7 @@ def import_text(text: str, profile: Profile, source_name: str) -> ImportResult:
             [line for b in body if not _is_section(b, profile) for line in b.lines], raw)
         result.parts.append(part)
 
+    group_lines: set[int] = set()
     if layout.notes_line is not None:
         section = parse_notes(layout.notes, list(profile.parts), rules, source_name, layout.notes_line,
                               repairs, problems)
@@ -83,8 +84,9 @@ def import_text(text: str, profile: Profile, source_name: str) -> ImportResult:
                                             part.spec.notes or part.spec.title)
             problems.extend(found)
             apply_markers(part.paragraphs, markers)
+        group_lines = set(section.group_lines.values())
 
-    _render(result, text, lines, layout, lifted, dropped)
+    _render(result, text, lines, layout, lifted, dropped, group_lines)
     return result
 
 
@@ -131,8 +133,8 @@ def _line_of(lines: list[Line], text: str, after: int) -> int | None:
     return next((l.number for l in lines if l.number > after and l.text.strip() == text), None)
 
 
-def _render(result: ImportResult, text: str, lines: list[Line], layout, lifted: list[Block],
-            dropped: list[Line]) -> None:
+def _render(result: ImportResult, text: str, lines: list[Line], layout: Layout, lifted: list[Block],
+            dropped: list[Line], group_lines: set[int]) -> None:
     """Write the files into `result.files`, count words both ways, and build report and manifest."""
     part_words = {}
     for part in result.parts:
@@ -141,7 +143,7 @@ def _render(result: ImportResult, text: str, lines: list[Line], layout, lifted: 
         part_words[part.spec.slug] = markdown_words(markdown)
     illustrations = render_illustrations(result.captions)
     result.files["illustrations.md"] = illustrations
-    words_in_raw = _source_words(lines, layout, lifted, result)
+    words_in_raw = _source_words(layout, lifted, result, group_lines)
     rejoined = sum(1 for r in result.repairs if r.kind in ("dehyphenate", "keep-hyphen"))
     counts = {
         "part_words": part_words, "words_in_raw": words_in_raw, "rejoined": rejoined,
@@ -157,7 +159,7 @@ def _render(result: ImportResult, text: str, lines: list[Line], layout, lifted: 
     result.files["import-report.json"] = json.dumps(result.report, ensure_ascii=False, indent=2) + "\n"
 
 
-def _source_words(lines: list[Line], layout, lifted: list[Block], result: ImportResult) -> int:
+def _source_words(layout: Layout, lifted: list[Block], result: ImportResult, group_lines: set[int]) -> int:
     """Body and notes words of the source, counted on its lines (see words.py for what counts)."""
     plates = {line.number for b in lifted for line in b.lines}
     total = 0
@@ -169,10 +171,6 @@ def _source_words(lines: list[Line], layout, lifted: list[Block], result: Import
         for line in block.lines:
             if line.number in note_starts:
                 total += count_words(line.text.split(".", 1)[1])
-            elif not _is_group_heading(line, layout, result):
+            elif line.number not in group_lines:
                 total += count_words(line.text)
     return total
-
-
-def _is_group_heading(line: Line, layout, result: ImportResult) -> bool:
-    return line.number in getattr(layout, "group_lines", set())

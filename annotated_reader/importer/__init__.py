@@ -1,0 +1,76 @@
+"""Importer: a plain-text export of a print edition -> Markdown parts, manifest and report.
+
+`import_text` is the pure core (a string in, an ImportResult out);
+`import_book` adds the file edges: reading the source and the profile, and
+writing docs/book/ only when there is no error. Everything book-specific comes
+from the profile (profiles/<book>.yml), so another book exported the same way
+needs a new profile, not new code.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..problems import Problem
+from .model import ImportResult
+from .pipeline import import_text
+from .profile import Profile, ProfileError, load_profile, parse_profile
+from .report import format_report
+from .source import read_source
+
+__all__ = ["ImportFailed", "ImportResult", "Profile", "default_profile_path", "format_report",
+           "import_book", "import_text", "load_profile", "parse_profile"]
+
+DEFAULT_PROFILE = "stalin-new-biography.yml"
+
+
+class ImportFailed(Exception):
+    """The import cannot produce a trustworthy edition; `.problems` says where and why."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(p.text() for p in problems[:3]) or "import failed")
+        self.problems = problems
+
+
+def default_profile_path() -> Path:
+    """profiles/stalin-new-biography.yml of this checkout, else of the current directory."""
+    packaged = Path(__file__).resolve().parents[2] / "profiles" / DEFAULT_PROFILE
+    return packaged if packaged.is_file() else Path.cwd() / "profiles" / DEFAULT_PROFILE
+
+
+def import_book(source: Path, out_dir: Path, profile_path: Path | None = None) -> dict:
+    """Import `source` into `out_dir` and return the report; raise ImportFailed on any error.
+
+    Nothing is written unless the import succeeds, so a failed run never leaves
+    a half-imported book behind. Files of an earlier import that the new one no
+    longer produces (listed in its manifest) are removed.
+    """
+    profile_file = profile_path or default_profile_path()
+    try:
+        profile = load_profile(profile_file, str(profile_file))
+    except ProfileError as error:
+        raise ImportFailed(error.problems) from None
+    text, problems = read_source(source, str(source))
+    if text is None:
+        raise ImportFailed(problems)
+    result = import_text(text, profile, str(source))
+    if result.errors:
+        raise ImportFailed(sorted(result.errors, key=lambda p: (p.file, p.line, p.col)))
+    _write(out_dir, result.files)
+    return result.report
+
+
+def _write(out_dir: Path, files: dict[str, str]) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    manifest = out_dir / "manifest.json"
+    if manifest.is_file():
+        try:
+            old = json.loads(manifest.read_text(encoding="utf-8"))
+            stale = {part.get("file") for part in old.get("parts", [])} - set(files)
+        except (ValueError, AttributeError):
+            stale = set()
+        for name in stale:
+            if name and "/" not in name and (out_dir / name).is_file():
+                (out_dir / name).unlink()
+    for name, content in files.items():
+        (out_dir / name).write_text(content, encoding="utf-8")
