@@ -227,6 +227,8 @@ class _Reader:
                            "profile-type")
                 return None
             return node
+        if expected == "strs" and isinstance(node, yaml.SequenceNode):
+            return self._strings(node, where)
         value = self.value(node)
         ok = {
             "str": isinstance(value, str) and value != "",
@@ -241,6 +243,21 @@ class _Reader:
             self.error(node, f"`{where}` must be {words}, not {_describe(value)}", "profile-type")
             return None
         return value
+
+
+    def _strings(self, node: yaml.SequenceNode, where: str) -> list[str] | None:
+        """A list of strings, naming each bad item (YAML 1.1 reads a bare no/on/yes as a boolean)."""
+        values, ok = [], True
+        for i, item in enumerate(node.value):
+            value = self.value(item)
+            if isinstance(value, str) and value:
+                values.append(value)
+                continue
+            ok = False
+            hint = f'Quote it: "{item.value}".' if isinstance(item, yaml.ScalarNode) and item.value else ""
+            self.error(item, f"`{where}[{i}]` must be a non-empty string, not {_describe(value)}",
+                       "profile-type", hint)
+        return values if ok else None
 
 
 def _describe(value: object) -> str:
