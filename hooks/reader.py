@@ -14,7 +14,7 @@ from mkdocs.structure.files import File, Files
 
 from annotated_reader.edition import Edition, Options
 from annotated_reader.render import resolve_links
-from annotated_reader.site import REFERENCE_PAGES, offline_archive, reference_markdown, shim_source
+from annotated_reader.site import ARCHIVE_DIR, REFERENCE_PAGES, offline_archive, reference_markdown, shim_source
 
 log = logging.getLogger("mkdocs.plugins.annotated_reader")
 _state: dict = {}
@@ -44,6 +44,8 @@ def on_files(files: Files, config):
             files.append(File.generated(config, f"book/{part.slug}.md", content=edition.companion_markdown(part.slug)))
     for name in REFERENCE_PAGES:
         files.append(File.generated(config, f"{name}.md", content=reference_markdown(name)))
+    # A placeholder, so links to the archive validate; on_post_build writes the real zip over it.
+    files.append(File.generated(config, f"{ARCHIVE_DIR}/{_archive_name(config)}", content=b""))
     shim = shim_source(_state["root"])
     if shim:
         files.append(File.generated(config, "assets/vendor/iframe-worker/shim.js", abs_src_path=str(shim)))
@@ -92,7 +94,7 @@ def on_post_page(output, page, config):
 
 
 def on_post_build(config):
-    archive = offline_archive(Path(config.site_dir), config.extra.get("archive_name", "annotated-reader-offline.zip"))
+    archive = offline_archive(Path(config.site_dir), _archive_name(config))
     log.info(f"annotated-reader: wrote the offline archive {archive}")
 
 
@@ -101,6 +103,10 @@ def on_serve(server, config, builder):
     server.watch(str(root / "annotations"))
     server.watch(str(root / "profiles"))
     return server
+
+
+def _archive_name(config) -> str:
+    return config.extra.get("archive_name", "annotated-reader-offline.zip")
 
 
 def _part_slug(page) -> str | None:
