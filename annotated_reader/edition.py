@@ -8,7 +8,9 @@ pass, and renders everything through templates. It never imports mkdocs.
 from __future__ import annotations
 
 import re
+import time
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,12 +74,24 @@ class Edition:
         self.orphans: dict[str, list[Orphan]] = {}
         self.placed_events: dict[str, str] = {}  # event id -> part slug, when anchored
         self.part_problems: dict[str, list[Problem]] = {}  # anchoring problems found while building pages
+        self.timings: Counter = Counter()  # seconds per stage, so the benchmark can point at a regression
 
     @classmethod
     def open(cls, root: Path, docs_dir: Path, options: Options | None = None) -> "Edition":
+        start = time.perf_counter()
         book = load_book(root, docs_dir / "book")
         layer, problems = load_layer(root / "annotations", book.parts, root)
-        return cls(root, book, layer, problems, options)
+        edition = cls(root, book, layer, problems, options)
+        edition.timings["load"] += time.perf_counter() - start
+        return edition
+
+    @contextmanager
+    def timed(self, stage: str):
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[stage] += time.perf_counter() - start
 
     # -- placing -----------------------------------------------------------------------------
 
@@ -130,8 +144,9 @@ class Edition:
 
         Returns the new HTML (with `@/` link placeholders) and the popup keys it uses.
         """
-        tm = text_map(html)
-        placement = self.place(slug, tm)
+        with self.timed("anchor"):
+            tm = text_map(html)
+            placement = self.place(slug, tm)
         self.orphans[slug] = placement.orphans
         self.part_problems[slug] = placement.problems
         inserts = []
@@ -152,14 +167,15 @@ class Edition:
                 inserts.append(opening(spans[0][0], 0, f'<span class="ra-event" id="event-{event.id}"></span>'))
                 self.placed_events[event.id] = slug
         inserts.extend(_paragraph_ids(html))
-        keys, link_inserts = self._link_terms(tm, slug, boundaries)
+        with self.timed("link"):
+            keys, link_inserts = self._link_terms(tm, slug, boundaries)
         inserts.extend(link_inserts)
-        body = apply(html, inserts)
-        top = self._part_header(slug, keys, edition="full")
-        notes = template("notes.html").render(items=[(n, a, self._annotation_html(a)) for n, (a, _) in enumerate(placement.matches, 1)],
-                                              orphans=placement.orphans)
-        body = _after_h1(body, top) + notes
-        return body, keys
+        with self.timed("render"):
+            body = apply(html, inserts)
+            top = self._part_header(slug, keys, edition="full")
+            notes = template("notes.html").render(items=[(n, a, self._annotation_html(a)) for n, (a, _) in enumerate(placement.matches, 1)],
+                                                  orphans=placement.orphans)
+        return _after_h1(body, top) + notes, keys
 
     def _link_terms(self, tm: TextMap, slug: str, boundaries: set[int]):
         inserts, keys = [], set()
@@ -224,10 +240,12 @@ class Edition:
 
     def decorate_companion(self, slug: str, html: str) -> tuple[str, set[str]]:
         """Companion pages get term triggers in their prose, and the key people/terms box."""
-        tm = text_map(html, skip=lambda tag, attrs: "ra-quote" in (attrs.get("class") or ""))
-        keys, inserts = self._link_terms(tm, slug, set())
-        body = apply(html, inserts)
-        return _after_h1(body, self._part_header(slug, keys, edition="companion")), keys
+        with self.timed("link"):
+            tm = text_map(html, skip=lambda tag, attrs: "ra-quote" in (attrs.get("class") or ""))
+            keys, inserts = self._link_terms(tm, slug, set())
+        with self.timed("render"):
+            body = apply(html, inserts)
+            return _after_h1(body, self._part_header(slug, keys, edition="companion")), keys
 
     # -- reference pages ---------------------------------------------------------------------
 

@@ -6,7 +6,9 @@ fails on them (the same problems `reader check` prints with file:line:col).
 """
 from __future__ import annotations
 
+import json
 import logging
+import os
 from pathlib import Path
 
 from mkdocs.plugins import event_priority
@@ -74,7 +76,8 @@ def on_page_context(context, page, config, nav):
     edition: Edition = _state["edition"]
     name = page.file.src_uri[:-3]
     if name in REFERENCE_PAGES:
-        html = getattr(edition, f"{name}_html")()
+        with edition.timed("render"):
+            html = getattr(edition, f"{name}_html")()
         page.content = resolve_links(page.content.replace(f"<!-- reader:{name} -->", html), _resolver(page, _state["files"]))
     return context
 
@@ -94,6 +97,9 @@ def on_post_page(output, page, config):
 
 
 def on_post_build(config):
+    edition: Edition = _state["edition"]
+    if os.environ.get("READER_TIMINGS"):  # the benchmark's per-stage figures
+        Path(os.environ["READER_TIMINGS"]).write_text(json.dumps(dict(edition.timings)), encoding="utf-8")
     archive = offline_archive(Path(config.site_dir), _archive_name(config))
     log.info(f"annotated-reader: wrote the offline archive {archive}")
 

@@ -1,1 +1,42 @@
 """Exports of an edition: W3C Web Annotations (JSON-LD) and EPUB 3."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+from ..site import ARCHIVE_DIR
+
+KINDS = ("jsonld", "epub")
+
+
+def build_exports(root: Path, docs_dir: Path, site_dir: Path, kinds: Iterable[str] = KINDS,
+                  base_url: str = "") -> list[Path]:
+    """Write the requested exports into `site_dir/downloads/` (for the site build's on_post_build).
+
+    `kinds`: any of "jsonld" and "epub". The EPUB is the reader edition when the text is
+    imported (the site is then a local, private build too) and the companion edition
+    otherwise. `base_url` (the site_url) makes annotation ids the site's permalinks.
+    Returns the written paths; problems of the inputs are the build's to report, not ours.
+    """
+    from .epub import write_epub
+    from .identity import Identity
+    from .jsonld import collection, dumps
+    from .command import DEFAULT_JSONLD, epub_name
+    from .placed import place_edition
+
+    kinds = [k for k in kinds if k in KINDS]
+    if not kinds:
+        return []
+    placed = place_edition(Path(root), Path(docs_dir))
+    identity = Identity.of(placed.edition.book, base_url)
+    target = Path(site_dir) / ARCHIVE_DIR
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    if "jsonld" in kinds:
+        path = target / Path(DEFAULT_JSONLD).name
+        path.write_text(dumps(collection(placed, identity)), encoding="utf-8")
+        written.append(path)
+    if "epub" in kinds:
+        kind = "full" if placed.parts else "companion"
+        written.append(write_epub(placed, identity, target / epub_name(identity.key, kind), kind, root=Path(root)).path)
+    return written

@@ -39,14 +39,17 @@ class Layout:
     parts: list[PartPlace]
     notes_line: int | None
     notes: list[Block]
+    # chapters printed without their number: (part, heading line, line of a lone number above it)
+    unnumbered: list[tuple[PartSpec, int, int | None]] = field(default_factory=list)
 
 
 def find_layout(lines: list[Line], blocks: list[Block], profile: Profile, source: str,
-                contents_numbers: dict[str, int], repairs: list[Repair], problems: list[Problem]) -> Layout:
+                problems: list[Problem]) -> Layout:
     """Cut the export into title page, contents, parts and notes, reporting what is missing."""
     contents_line = _find_line(lines, profile.contents_heading) if profile.contents_heading else None
     start = _index_after(blocks, contents_line or 0)
     places: list[PartPlace] = []
+    unnumbered: list[tuple[PartSpec, int, int | None]] = []
     heading_blocks: list[tuple[int, int]] = []  # (first block index of the heading, first body block)
     position = start
     for spec in profile.parts:
@@ -69,7 +72,9 @@ def find_layout(lines: list[Line], blocks: list[Block], profile: Profile, source
                 f"{spec.number if spec.number is not None else 'no number'}"),
                 "Correct the part's `number` in the profile.", "heading-number"))
         elif printed_number is None and spec.number is not None:
-            first = _repair_number(blocks, index, spec, position, contents_numbers, repairs)
+            lone = index - 1 >= position and blocks[index - 1].text.strip() == str(spec.number)
+            first = index - 1 if lone else index
+            unnumbered.append((spec, blocks[index].start, blocks[index - 1].start if lone else None))
         if spec.subtitle and body_start < len(blocks) and \
                 normalize_name(blocks[body_start].text) == normalize_name(spec.subtitle):
             body_start += 1
@@ -94,6 +99,7 @@ def find_layout(lines: list[Line], blocks: list[Block], profile: Profile, source
         contents_line=contents_line, parts=places,
         notes_line=blocks[notes_index].start if notes_index is not None else None,
         notes=blocks[notes_index + 1:] if notes_index is not None else [],
+        unnumbered=unnumbered,
     )
 
 
@@ -116,19 +122,17 @@ def _apostrophes(text: str) -> str:
     return text.replace("’", "'")
 
 
-def _repair_number(blocks: list[Block], index: int, spec: PartSpec, position: int,
-                   contents_numbers: dict[str, int], repairs: list[Repair]) -> int:
-    """Take the chapter number from a lone number line above the heading, or from the contents."""
-    source = "the contents" if contents_numbers.get(spec.slug) == spec.number else "the profile"
-    prev = index - 1
-    if prev >= position and blocks[prev].text.strip() == str(spec.number):
-        repairs.append(Repair("heading-number", blocks[index].start, (
-            f'heading "{spec.heading}" printed without its number; the lone "{spec.number}" at line '
-            f"{blocks[prev].start} is taken as chapter {spec.number} (confirmed by {source})")))
-        return prev
-    repairs.append(Repair("heading-number", blocks[index].start, (
-        f'heading "{spec.heading}" printed without its number; chapter {spec.number} from {source}')))
-    return index
+def number_repairs(layout: Layout, contents_numbers: dict[str, int]) -> list[Repair]:
+    """Report each chapter number supplied for a heading printed without it."""
+    repairs = []
+    for spec, line, lone in layout.unnumbered:
+        agree = contents_numbers.get(spec.slug) == spec.number
+        witness = "the profile and the contents" if agree else "the profile"
+        where = f'; the lone "{spec.number}" at line {lone} is taken as its number' if lone else ""
+        repairs.append(Repair("heading-number", line, (
+            f'heading "{spec.heading}" printed without its number: chapter {spec.number}, as '
+            f"{witness} give it{where}")))
+    return repairs
 
 
 def _find_line(lines: list[Line], text: str) -> int | None:

@@ -27,12 +27,16 @@ def escape_line(text: str) -> str:
 
 
 def front_matter(fields: dict[str, object]) -> str:
-    """YAML front matter; strings are JSON-quoted, which YAML reads back unchanged."""
+    """YAML front matter; the title is JSON-quoted (YAML reads it back unchanged, colon and all).
+
+    Slugs and kinds are plain lower-case words (the profile checks them), so
+    they stay unquoted as in the documented format.
+    """
     lines = ["---"]
     for key, value in fields.items():
         if value is None:
             continue
-        lines.append(f"{key}: {json.dumps(value, ensure_ascii=False) if isinstance(value, str) else value}")
+        lines.append(f"{key}: {json.dumps(value, ensure_ascii=False) if key == 'title' else value}")
     return "\n".join(lines + ["---", ""])
 
 

@@ -81,7 +81,7 @@ def parse_notes(blocks: list[Block], parts: list[PartSpec], rules: JoinRules, so
                     f'text under "{current.notes}" before its first note'),
                     'A note starts with its number, as in "1. ".', "notes-orphan-text"))
                 continue
-            if index == 0 and continues(note.paragraphs[-1], text, rules):
+            if index == 0 and continues(note.paragraphs[-1], text, rules, openings=False):
                 note.paragraphs[-1] = join_text(note.paragraphs[-1], text, rules, line.number, repairs)
             else:
                 note.paragraphs.append(text)

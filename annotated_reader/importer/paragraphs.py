@@ -32,6 +32,7 @@ _LAST_WORD = re.compile(r"([^\s(\[“\"‘']+)\.[" + re.escape(_CLOSERS) + r"]*$
 _HYPHEN_CUT = re.compile(r"([^\W_]+(?:-[^\W_]+)*)-$")
 _FIRST_WORD = re.compile(r"^[^\W_]+")
 _VOCAB_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+_TAIL = 160
 
 
 @dataclass
@@ -46,44 +47,49 @@ class JoinRules:
 
 def build_vocabulary(texts: list[str]) -> Counter:
     """Count every spelling in the book (lower case); a compound also counts its parts."""
-    counts: Counter = Counter()
-    for text in texts:
-        for word in _VOCAB_WORD.findall(text):
-            word = word.lower().replace("’", "'")
-            counts[word] += 1
-            if "-" in word:
-                counts.update(word.split("-"))
+    counts = Counter(_VOCAB_WORD.findall("\n".join(texts).lower().replace("’", "'")))
+    for word, n in [(w, n) for w, n in counts.items() if "-" in w]:
+        for part in word.split("-"):
+            counts[part] += n
     return counts
 
 
 def strip_markers(text: str) -> str:
-    """The text without trailing note markers and spaces, for looking at how a block ends."""
-    return text.rstrip().rstrip(SUPERSCRIPTS).rstrip()
+    """The end of a text without trailing note markers and spaces, for looking at how a block ends.
+
+    Only the last characters matter, and end-anchored patterns on a whole long
+    paragraph would be scanned from every position, so the tail is cut first.
+    """
+    return text[-_TAIL:].rstrip().rstrip(SUPERSCRIPTS).rstrip()
 
 
 def ends_sentence(text: str, abbreviations: frozenset[str] | set[str] = frozenset()) -> bool:
     """Whether a block ends a sentence (an abbreviation's period does not)."""
     tail = strip_markers(text)
-    match = _SENTENCE_END.search(tail)
-    if not match:
-        return False
-    if match.group(1) == ".":
-        word = _LAST_WORD.search(tail)
-        if word and word.group(1).split(".")[-1] in abbreviations:
-            return False
-    return True
+    return bool(_SENTENCE_END.search(tail)) and not ends_abbreviation(tail, abbreviations)
 
 
-def continues(prev: str, nxt: str, rules: JoinRules, prev_lines: int = 1) -> bool:
-    """Whether block `nxt` continues block `prev` across a page break."""
+def ends_abbreviation(text: str, abbreviations: frozenset[str] | set[str]) -> bool:
+    """Whether the text ends with an abbreviation's period ("vol.", "no.")."""
+    word = _LAST_WORD.search(strip_markers(text))
+    return bool(word) and word.group(1).split(".")[-1] in abbreviations
+
+
+def continues(prev: str, nxt: str, rules: JoinRules, prev_lines: int = 1, openings: bool = True) -> bool:
+    """Whether block `nxt` continues block `prev` across a page break.
+
+    `openings` applies the short-opening exception (a salutation); notes turn it
+    off, since a short citation cut at "vol." is common there and no note opens
+    with a salutation.
+    """
     tail, head = strip_markers(prev), nxt.lstrip()
     if not tail or not head:
         return False
-    if head[0].islower() or _HYPHEN_CUT.search(tail):
+    if head[0].islower() or _HYPHEN_CUT.search(tail) or ends_abbreviation(tail, rules.abbreviations):
         return True
-    if ends_sentence(tail, rules.abbreviations) or _SOFT_END.search(tail):
+    if _SENTENCE_END.search(tail) or _SOFT_END.search(tail):
         return False
-    short = prev_lines == 1 and len(tail.split()) <= rules.short_block_words
+    short = openings and prev_lines == 1 and len(tail.split()) <= rules.short_block_words
     return not short
 
 
@@ -91,7 +97,8 @@ def join_text(prev: str, nxt: str, rules: JoinRules, line: int, repairs: list[Re
     """Join two pieces of one paragraph, rejoining a hyphenated word; report what was done."""
     tail = prev.rstrip()
     head = nxt.lstrip()
-    cut = _HYPHEN_CUT.search(tail)
+    offset = max(0, len(tail) - _TAIL)
+    cut = _HYPHEN_CUT.search(tail, offset)
     first = _FIRST_WORD.match(head)
     repairs.append(Repair("join", line, f'page break: "…{_edge(tail, -1)}" + "{_edge(head, 1)}…"'))
     if not (cut and first):

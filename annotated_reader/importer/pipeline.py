@@ -14,7 +14,7 @@ import json
 
 from ..problems import Problem
 from .frontmatter import check_contents, parse_contents, parse_title_page
-from .layout import Layout, find_layout
+from .layout import Layout, find_layout, number_repairs
 from .markdown import render_illustrations, render_part
 from .markers import apply_markers, find_markers, link, repair_sequence
 from .model import Block, Heading, ImportResult, Line, Paragraph, Part, Repair
@@ -40,20 +40,20 @@ def import_text(text: str, profile: Profile, source_name: str) -> ImportResult:
         return result
     lines = clean_lines(raw_lines, profile.line_start_artefacts, repairs)
     contents_line = _line_of(lines, profile.contents_heading, 0) if profile.contents_heading else None
-    first_part = _line_of(lines, profile.parts[0].heading, contents_line or 0)
-    lines, dropped = _drop_artefacts(lines, profile, first_part or 0, repairs)
+    lines, dropped = _drop_artefacts(lines, profile, contents_line or 0, repairs)
     blocks = blocks_of(lines)
-
-    entries = parse_contents([l for l in lines if contents_line and contents_line < l.number < (first_part or 0)])
+    layout = find_layout(lines, blocks, profile, source_name, problems)
     numbers: dict[str, int] = {}
     if profile.contents_heading and contents_line is None:
         problems.append(Problem(source_name, 1, 1, f'no "{profile.contents_heading}" line in the front matter',
                                 "Set `contents_heading: null` in the profile if the export has none.",
                                 "contents-missing"))
     elif contents_line is not None:
-        numbers, found = check_contents(entries, profile, source_name, contents_line)
+        numbers, found = check_contents(parse_contents(layout.contents), profile, source_name, contents_line)
         problems.extend(found)
-    layout = find_layout(lines, blocks, profile, source_name, numbers, repairs, problems)
+    repairs.extend(number_repairs(layout, numbers))
+    if any(p.severity == "error" for p in problems):
+        return result  # parts or notes not where the profile says: linking would only add noise
     result.book = parse_title_page(layout.title_page, profile)
 
     body_start = layout.parts[0].heading_line if layout.parts else len(lines)
@@ -116,7 +116,7 @@ def _is_section(block: Block, profile: Profile) -> bool:
 
 def _drop_artefacts(lines: list[Line], profile: Profile, after: int,
                     repairs: list[Repair]) -> tuple[list[Line], list[Line]]:
-    """Blank out page artefacts ("This page intentionally left blank") after the front matter."""
+    """Blank out page artefacts ("This page intentionally left blank") after the contents heading."""
     wanted = {normalize_name(a) for a in profile.artefact_lines}
     kept, dropped = [], []
     for line in lines:

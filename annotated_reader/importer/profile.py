@@ -165,7 +165,7 @@ def _parts(reader: _Reader, node: yaml.Node | None) -> list[PartSpec]:
             hint = did_you_mean(kind, KINDS)
             reader.error(_node_of(item, "kind"), f'{where}: kind "{kind}" is not one of {", ".join(KINDS)}',
                          "profile-value", hint)
-        if kind == "chapter" and "number" not in data:
+        if kind == "chapter" and _node_of(item, "number") is item:
             reader.error(item, f"{where}: a chapter needs a `number`", "profile-key")
         if all(k in data for k in ("slug", "title", "kind", "heading")):
             parts.append(PartSpec(line=item.start_mark.line + 1, **data))
@@ -207,8 +207,10 @@ class _Reader:
                            did_you_mean(key, schema))
                 continue
             expected = schema[key][0]
-            if where == "profile":
-                if self._typed(value_node, expected, f"{key}") is not None:
+            if where == "profile":  # keep the node: nested mappings are read with their own schema
+                before = len(self.problems)
+                self._typed(value_node, expected, key)
+                if len(self.problems) == before:
                     out[key] = value_node
                 continue
             value = self._typed(value_node, expected, f"{where}.{key}")

@@ -43,8 +43,10 @@ def _case_word(core: str, small: set[str], keep: set[str], force: bool) -> str:
     cased = []
     for j, piece in enumerate(pieces):
         bare = piece.replace("’", "'").split("'")[0]
-        if piece in keep or bare in keep or _ROMAN.match(piece):
+        if piece in keep or _ROMAN.match(piece):
             cased.append(piece)
+        elif bare in keep:  # "NSC'S" -> "NSC's"
+            cased.append(bare + piece[len(bare):].lower())
         elif piece.lower() in small and not (force and j == 0):
             cased.append(piece.lower())
         else:

@@ -1,0 +1,73 @@
+"""An edition with each imported part rendered and its annotations placed, once, for the exports.
+
+Both exports need what `reader check` computes: the part's HTML as the site
+renders it (render.BOOK_EXTENSIONS, front matter stripped), its text map and
+the placement of its annotations. Without an imported text there is nothing
+to place and `parts` is empty: the exports fall back to the companion edition.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..check import strip_front_matter
+from ..edition import Edition, Options, Placement
+from ..problems import Problem
+from ..render import render_book_markdown
+from ..textmap import TextMap, text_map
+
+
+@dataclass
+class PlacedPart:
+    """One imported part: its rendered HTML, text map and placement."""
+
+    slug: str
+    html: str
+    tm: TextMap
+    placement: Placement
+
+    def reading_position(self, start: int, end: int) -> tuple[int, int]:
+        """A span of `tm.text` (what Edition.place returns) as a span of `tm.reading` (what anchors match on)."""
+        offsets = self.tm.reading_offsets
+        return bisect.bisect_left(offsets, start), bisect.bisect_left(offsets, end - 1) + 1
+
+
+@dataclass
+class PlacedEdition:
+    """The edition plus its placed parts (empty for the companion edition) and every problem met."""
+
+    edition: Edition
+    parts: dict[str, PlacedPart] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    illustrations: str | None = None  # rendered HTML of book/illustrations.md, when imported
+
+    @property
+    def has_text(self) -> bool:
+        return self.edition.book.has_text
+
+
+def place_edition(root: Path, docs_dir: Path | None = None, options: Options | None = None) -> PlacedEdition:
+    """Load annotations/ and the profile; render and place every imported part."""
+    edition = Edition.open(root, docs_dir or root / "docs", options)
+    result = PlacedEdition(edition, problems=list(edition.problems))
+    book = edition.book
+    if not book.has_text:
+        return result
+    for part in book.parts:
+        markdown = book.part_markdown(part.slug)
+        if markdown is None:
+            result.problems.append(Problem(str(book.text_dir / f"{part.slug}.md"), 1, 1,
+                                           f'the imported text has no file for part "{part.slug}"; the part is left out.',
+                                           "Run `reader import` again with your copy of the book."))
+            continue
+        html = render_book_markdown(strip_front_matter(markdown))
+        tm = text_map(html)
+        placement = edition.place(part.slug, tm)
+        edition.orphans[part.slug] = placement.orphans
+        result.problems.extend(placement.problems)
+        result.parts[part.slug] = PlacedPart(part.slug, html, tm, placement)
+    illustrations = book.text_dir / "illustrations.md"
+    if illustrations.is_file():
+        result.illustrations = render_book_markdown(strip_front_matter(illustrations.read_text(encoding="utf-8")))
+    return result
