@@ -7,6 +7,7 @@ what to fix.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -81,6 +82,12 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug of ours, not bad input: say so plainly, without a traceback
+        if os.environ.get("READER_DEBUG"):
+            raise
+        print(f"reader {args.command}: internal error: {exc!r}. This is a bug in annotated-reader, not in your files; "
+              "please report it with the command you ran (READER_DEBUG=1 shows the details).", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

@@ -183,8 +183,8 @@ class Edition:
         seen_page: set[str] = set()
         policy = self.options.link_policy
         for run in tm.runs:
-            if not run.linkable or run.skipped:
-                continue
+            if not run.linkable:
+                continue  # endnotes are linked too: they are text the reader reads
             segment = tm.text[run.start:run.end]
             for hit in self.index.find(segment):
                 start, end = run.start + hit.start, run.start + hit.end
@@ -197,7 +197,7 @@ class Edition:
                 seen_section.add((hit.key, run.section))
                 seen_page.add(hit.key)
                 keys.add(hit.key)
-                a, b = tm.source_spans(start, end)[0]
+                a, b = tm.source_spans(start, end, include_skipped=True)[0]
                 inserts.append(opening(a, b - a, self._trigger(hit.key, first, first_on_page)))
                 inserts.append(closing(b, b - a, "</a>"))
         return keys, inserts

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-JOINER = re.compile(r"[\s\-‐‑]*")  # what may stand between the words of one form: spaces, hyphens
+JOINER = re.compile(r"['’]?[\s\-‐‑]*")  # between the words of one form: spaces, hyphens ("Doctors’ Plot")
+ABBREVIATION_GAP = re.compile(r"\.\s*")  # after "No", "St", an initial: "Order No. 227", "I. V. Stalin"
 POSSESSIVE = ("'s", "’s")
 
 
@@ -82,7 +83,7 @@ class TermIndex:
         limit = min(self.longest, len(matches) - i)
         # the words of a form must be adjacent: only spaces or hyphens between them
         span = 1
-        while span < limit and JOINER.fullmatch(text, matches[i + span - 1].end(), matches[i + span].start()):
+        while span < limit and _joined(text, matches[i + span - 1], matches[i + span]):
             span += 1
         for length in range(span, 0, -1):
             key = self._lookup(words[i:i + length], folded[i:i + length])
@@ -97,6 +98,14 @@ class TermIndex:
 
     def _lookup(self, words: list[str], folded: list[str]) -> str | None:
         return self.exact.get(tuple(words)) or self.folded.get(tuple(folded))
+
+
+def _joined(text: str, left: re.Match, right: re.Match) -> bool:
+    """May these two adjacent words belong to one form? Never across punctuation, except an abbreviation's period."""
+    if JOINER.fullmatch(text, left.end(), right.start()):
+        return True
+    word = left.group()
+    return len(word) <= 3 and word[:1].isupper() and bool(ABBREVIATION_GAP.fullmatch(text, left.end(), right.start()))
 
 
 def _strip_possessive(word: str) -> str | None:

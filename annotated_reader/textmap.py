@@ -47,15 +47,19 @@ class TextMap:
     reading: str = ""  # the text without footnote markers and the notes list: what anchors match
     reading_offsets: list[int] = field(default_factory=list)  # reading index -> text index
 
-    def source_spans(self, start: int, end: int) -> list[tuple[int, int]]:
-        """HTML [start, end) ranges covering visible [start, end), one per text run."""
+    def source_spans(self, start: int, end: int, include_skipped: bool = False) -> list[tuple[int, int]]:
+        """HTML [start, end) ranges covering visible [start, end), one per text run.
+
+        Runs outside the reading text (note markers, the notes list) are left out unless asked
+        for: a highlight never wraps a note number, but a term in an endnote can be linked.
+        """
         spans = []
         starts = [r.start for r in self.runs]
         i = max(0, bisect.bisect_right(starts, start) - 1)
         while i < len(self.runs) and self.runs[i].start < end:
             run = self.runs[i]
             i += 1
-            if run.skipped:
+            if run.skipped and not include_skipped:
                 continue
             a, b = max(start, run.start), min(end, run.end)
             if a < b:

@@ -13,7 +13,9 @@ INDEX = TermIndex([
     ("term:kulak", ["kulak", "kulaks"], False),
     ("term:kulakization", ["kulakization"], False),
     ("term:five-year-plan", ["Five-Year Plan"], False),
-    ("person:beria", ["Beria", "Lavrenty Beria"], True),
+    ("person:beria", ["Beria", "Lavrenty Beria", "L. Beria"], True),
+    ("term:order-227", ["Order No. 227"], False),
+    ("term:doctors-plot", ["Doctors' Plot"], True),
     ("term:politburo-ru", ["Политбюро"], False),
 ])
 
@@ -37,6 +39,10 @@ def found(text: str) -> list[tuple[str, str]]:
     ("Lavrenty Beria’s men and Beria", [("Lavrenty Beria’s", "person:beria"), ("Beria", "person:beria")]),
     ("Central. Committee", [("Committee", "term:committee")]),  # a form never spans punctuation
     ("Политбюро решило", [("Политбюро", "term:politburo-ru")]),
+    ("by Order No. 227 of July", [("Order No. 227", "term:order-227")]),   # an abbreviation's period
+    ("Comrade L. Beria", [("L. Beria", "person:beria")]),
+    ("Lavrenty. Beria", [("Beria", "person:beria")]),
+    ("the Doctors’ Plot of 1953", [("Doctors’ Plot", "term:doctors-plot")]),       # plural possessive                          # a sentence end is no joiner
 ])
 def test_matching(text, expected):
     assert found(text) == expected

@@ -56,7 +56,11 @@ def import_book(source: Path, out_dir: Path, profile_path: Path | None = None) -
     result = import_text(text, profile, str(source))
     if result.errors:
         raise ImportFailed(sorted(result.errors, key=lambda p: (p.file, p.line, p.col)))
-    _write(out_dir, result.files)
+    try:
+        _write(out_dir, result.files)
+    except OSError as error:
+        raise ImportFailed([Problem(str(out_dir), 1, 1, f"the output folder cannot be written: {error.strerror}",
+                                    "Pass --out with a folder you can write to.", "output-unwritable")]) from None
     return result.report
 
 

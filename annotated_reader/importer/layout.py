@@ -84,7 +84,8 @@ def find_layout(lines: list[Line], blocks: list[Block], profile: Profile, source
     notes_index = next((i for i in range(position, len(blocks))
                         if len(blocks[i].lines) == 1 and blocks[i].text.strip() == profile.notes_heading), None)
     if notes_index is None:
-        problems.append(Problem(source, lines[-1].number if lines else 1, 1, (
+        last = max((line.number for line in lines if line.text.strip()), default=1)
+        problems.append(Problem(source, last, 1, (
             f'no {profile.notes_heading} section: no line after the last part reads "{profile.notes_heading}", '
             "so the note markers cannot be linked"),
             "Check that the export is complete, or set `notes_heading` in the profile.", "notes-missing"))

@@ -152,7 +152,7 @@ def _render(result: ImportResult, text: str, lines: list[Line], layout: Layout, 
         "artefacts": {"lines": len(dropped), "words": sum(count_words(l.text) for l in dropped)},
     }
     source = {"name": result.source_name, "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
-              "lines": len(lines)}
+              "lines": len(text.splitlines())}
     result.report = build_report(result, counts)
     manifest = build_manifest(result, source, part_words)
     result.files["manifest.json"] = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
