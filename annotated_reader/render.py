@@ -24,7 +24,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 # The Markdown extensions the book's parts are rendered with. mkdocs.yml must list the same,
 # so that `reader check` anchors on exactly the text the site shows (a test keeps them in sync).
 BOOK_EXTENSIONS = ["footnotes", "attr_list", "md_in_html", "toc", "tables", "sane_lists"]
-BODY_EXTENSIONS = ["sane_lists", "smarty"]
+BODY_EXTENSIONS = ["sane_lists"]  # no smarty: it doubles the cost, and contributors type curly quotes
 
 ALLOWED_TAGS = {"a", "p", "em", "strong", "i", "b", "code", "ul", "ol", "li", "blockquote", "br", "sup", "sub",
                 "abbr", "cite", "q", "s", "small", "span", "dl", "dt", "dd"}
@@ -39,6 +39,7 @@ SITE_PAGES = {
     "event": "timeline.md#event-{id}",
 }
 _SCHEME_LINK = re.compile(r"\]\(\s*(part|ann|term|person|event):([^)\s#]*)(#[^)\s]*)?\s*\)")
+_ANN_REF = re.compile(r"\]\(\s*ann:([^)\s#]*)")
 _PLACEHOLDER = re.compile(r'href="@/([^"#]*)(#[^"]*)?"')
 
 
@@ -54,7 +55,10 @@ def site_target(scheme: str, ident: str, annotation_parts: dict[str, str]) -> st
 
 def markdown_to_html(text: str, annotation_parts: dict[str, str] | None = None, inline: bool = False) -> str:
     """Render untrusted Markdown to sanitized HTML with site-link placeholders."""
-    return _render(text or "", tuple(sorted((annotation_parts or {}).items())), inline)
+    text = text or ""
+    # Only the `ann:` targets this text names enter the cache key: hashing the whole map per call cost more than rendering.
+    refs = tuple((ident, (annotation_parts or {}).get(ident, "")) for ident in _ANN_REF.findall(text)) if "ann:" in text else ()
+    return _render(text, refs, inline)
 
 
 @lru_cache(maxsize=4096)
@@ -68,11 +72,17 @@ def _render(text: str, annotation_parts: tuple, inline: bool) -> str:
         return f"]({target})"
 
     source = _SCHEME_LINK.sub(link, text)
-    html = markdown.markdown(source, extensions=BODY_EXTENSIONS, output_format="html")
+    html = _body_markdown().reset().convert(source)
     clean = sanitize(html)
     if inline and clean.startswith("<p>") and clean.endswith("</p>") and clean.count("<p>") == 1:
         clean = clean[3:-4]
     return clean
+
+
+@lru_cache(maxsize=1)
+def _body_markdown() -> markdown.Markdown:
+    """One converter for all bodies: building a Markdown instance costs more than converting a note."""
+    return markdown.Markdown(extensions=BODY_EXTENSIONS, output_format="html")
 
 
 def sanitize(html: str) -> str:

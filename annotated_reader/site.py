@@ -40,7 +40,7 @@ def offline_archive(site_dir: Path, name: str) -> Path:
     target = site_dir / ARCHIVE_DIR / name
     target.parent.mkdir(parents=True, exist_ok=True)
     folder = Path(name).stem
-    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for base, dirs, files in os.walk(site_dir):
             dirs.sort()
             rel = Path(base).relative_to(site_dir)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
+from html import unescape
 
 from .anchor import PARAGRAPH
 
@@ -46,6 +46,7 @@ class TextMap:
     runs: list[Run] = field(default_factory=list)
     reading: str = ""  # the text without footnote markers and the notes list: what anchors match
     reading_offsets: list[int] = field(default_factory=list)  # reading index -> text index
+    _starts: list[int] = field(default_factory=list, repr=False)
 
     def source_spans(self, start: int, end: int, include_skipped: bool = False) -> list[tuple[int, int]]:
         """HTML [start, end) ranges covering visible [start, end), one per text run.
@@ -54,8 +55,9 @@ class TextMap:
         for: a highlight never wraps a note number, but a term in an endnote can be linked.
         """
         spans = []
-        starts = [r.start for r in self.runs]
-        i = max(0, bisect.bisect_right(starts, start) - 1)
+        if len(self._starts) != len(self.runs):
+            self._starts = [r.start for r in self.runs]
+        i = max(0, bisect.bisect_right(self._starts, start) - 1)
         while i < len(self.runs) and self.runs[i].start < end:
             run = self.runs[i]
             i += 1
@@ -82,72 +84,66 @@ def _raw_length(html: str, source: int, visible: int) -> int:
     return visible
 
 
-class _Parser(HTMLParser):
-    def __init__(self, html: str, skip: callable):
-        super().__init__(convert_charrefs=False)
-        self.html, self.skip_test = html, skip
-        self.line_starts = [0] + [m.end() for m in re.finditer("\n", html)]
-        self.parts: list[str] = []
-        self.length = 0
-        self.runs: list[Run] = []
-        self.stack: list[tuple[str, bool, bool]] = []  # (tag, no_link, skipped)
-        self.section = 0
+_TOKEN = re.compile(r"<!--.*?-->|<(/?)([a-zA-Z][a-zA-Z0-9]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>|&(#?[a-zA-Z0-9]+);|[^<&]+|[<&]", re.S)
+_ATTR = re.compile(r"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
 
-    def _offset(self) -> int:
-        line, col = self.getpos()
-        return self.line_starts[line - 1] + col
 
-    def _block(self) -> None:
-        if self.parts and self.parts[-1] != PARAGRAPH:
-            self.parts.append(PARAGRAPH)
-            self.length += 1
+def _attrs(raw: str) -> dict:
+    return {m.group(1).lower(): m.group(2) if m.group(2) is not None else m.group(3) if m.group(3) is not None else m.group(4)
+            for m in _ATTR.finditer(raw)}
 
-    def handle_starttag(self, tag, attrs):
-        if tag in BLOCKS:
-            self._block()
-        if tag == "h2":
-            self.section += 1
-        if tag in VOID:
-            return
-        no_link = tag in NO_LINK or (self.stack and self.stack[-1][1])
-        skipped = self.skip_test(tag, dict(attrs)) or (self.stack and self.stack[-1][2])
-        invisible = tag in INVISIBLE
-        self.stack.append((tag, bool(no_link or invisible), bool(skipped or invisible)))
 
-    def handle_startendtag(self, tag, attrs):
-        if tag in BLOCKS:
-            self._block()
+def _scan(html: str, skip) -> tuple[str, list[Run]]:
+    """One regex pass over well-formed HTML (what Markdown produces): ~10x faster than html.parser."""
+    parts: list[str] = []
+    runs: list[Run] = []
+    stack: list[tuple[str, bool, bool]] = []  # (tag, no_link, skipped)
+    length, section = 0, 0
 
-    def handle_endtag(self, tag):
-        for i in range(len(self.stack) - 1, -1, -1):
-            if self.stack[i][0] == tag:
-                del self.stack[i:]
-                break
-        if tag in BLOCKS:
-            self._block()
+    def block() -> None:
+        nonlocal length
+        if parts and parts[-1] != PARAGRAPH:
+            parts.append(PARAGRAPH)
+            length += 1
 
-    def _text(self, visible: str, source: int):
-        if not visible:
-            return
-        no_link = bool(self.stack and self.stack[-1][1])
-        skipped = bool(self.stack and self.stack[-1][2])
-        invisible = any(t in INVISIBLE for t, _, _ in self.stack)
-        if invisible:
-            return
-        self.runs.append(Run(self.length, self.length + len(visible), source, not no_link, self.section, skipped))
-        self.parts.append(visible)
-        self.length += len(visible)
-
-    def handle_data(self, data):
-        self._text(data, self._offset())
-
-    def handle_entityref(self, name):
-        from html import unescape
-        self._text(unescape(f"&{name};"), self._offset())
-
-    def handle_charref(self, name):
-        from html import unescape
-        self._text(unescape(f"&#{name};"), self._offset())
+    for m in _TOKEN.finditer(html):
+        tag = m.group(2)
+        if tag:
+            tag = tag.lower()
+            if m.group(1):  # closing tag
+                for i in range(len(stack) - 1, -1, -1):
+                    if stack[i][0] == tag:
+                        del stack[i:]
+                        break
+                if tag in BLOCKS:
+                    block()
+                continue
+            if tag in BLOCKS:
+                block()
+            if tag == "h2":
+                section += 1
+            if tag in VOID or m.group(3).rstrip().endswith("/"):
+                continue
+            parent_no_link, parent_skipped = (stack[-1][1], stack[-1][2]) if stack else (False, False)
+            invisible = tag in INVISIBLE
+            no_link = parent_no_link or tag in NO_LINK or invisible
+            skipped = parent_skipped or invisible or skip(tag, _attrs(m.group(3)))
+            stack.append((tag, no_link, skipped))
+            continue
+        token = m.group()
+        if token.startswith("<!--"):
+            continue
+        if m.group(4):
+            visible = unescape(token)
+        else:
+            visible = token
+        if stack and any(t in INVISIBLE for t, _, _ in stack):
+            continue
+        no_link, skipped = (stack[-1][1], stack[-1][2]) if stack else (False, False)
+        runs.append(Run(length, length + len(visible), m.start(), not no_link, section, skipped))
+        parts.append(visible)
+        length += len(visible)
+    return "".join(parts), runs
 
 
 def default_skip(tag: str, attrs: dict) -> bool:
@@ -159,11 +155,8 @@ def default_skip(tag: str, attrs: dict) -> bool:
 
 def text_map(html: str, skip=default_skip) -> TextMap:
     """Parse `html` once into its visible text and runs."""
-    parser = _Parser(html, skip)
-    parser.feed(html)
-    parser.close()
-    text = "".join(parser.parts)
-    tm = TextMap(html, text, parser.runs)
+    text, runs = _scan(html, skip)
+    tm = TextMap(html, text, runs)
     tm.reading, tm.reading_offsets = _with_breaks(text, tm.runs)
     return tm
 

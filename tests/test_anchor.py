@@ -101,3 +101,22 @@ def test_normalize_maps_back_to_original_offsets():
 
 def test_quote_cannot_cross_paragraphs():
     assert placed(TEXT, Anchor("burn it at once. In the spring")) is None
+
+
+def test_normalized_characters_map_back_to_their_originals():
+    import random
+    rng = random.Random(7)
+    alphabet = "ab  \n\t*¹—–-“”‘’…" + PARAGRAPH
+    for _ in range(300):
+        original = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        norm = normalize(original)
+        assert "  " not in norm.text and PARAGRAPH * 2 not in norm.text and "--" not in norm.text
+        for i, ch in enumerate(norm.text):
+            start, end = norm.span(i, i + 1)
+            source = original[start:end]
+            if ch in "ab":
+                assert source == ch
+            elif ch == "'":
+                assert source in "‘’"
+            elif ch == '"':
+                assert source in "“”"

@@ -52,6 +52,7 @@ CONTAINER = """<?xml version="1.0" encoding="UTF-8"?>
 """
 SEMANTICS = {"front": "preface", "chapter": "chapter", "interlude": "chapter", "epilogue": "epilogue"}
 BACK_MATTER = ("glossary", "people", "timeline")
+AFTER_CLOSINGS = 1 << 30  # an Insert width that sorts after every real closing tag at the same offset
 
 
 @dataclass
@@ -307,11 +308,11 @@ class EpubBuilder:
                     continue  # http:, https:, mailto:
                 file, _, fragment = href.partition("#")
                 file = file or name
-                if file in ids and (not fragment or fragment in ids[file]):
-                    continue
+                if href != "#" and file in ids and (not fragment or fragment in ids[file]):
+                    continue  # "#" is what render.resolve_links leaves for a page the book lacks
                 changed = True
                 text = "".join(link.itertext())
-                if file in ids and file != name:
+                if file in ids and file != name and fragment:
                     link.set("href", file)
                     self.problems.append(Problem(f"EPUB/{name}", 1, 1, f'the link to "{href}" has no target #{fragment}; it now opens {file}.',
                                                  "Check the link in the annotation files (reader check).", severity="warning"))
@@ -333,7 +334,9 @@ def _highlight(tm: TextMap, ann: Annotation, match: Match, number: int) -> list[
     end = spans[-1][1]
     marker = (f'<sup class="annref"><a id="annref-{ann.id}" href="#ann-{ann.id}" data-epub-type="noteref" '
               f'role="doc-noteref" class="annref">A{number}</a></sup>')
-    inserts.append(closing(end, -1, marker))
+    # After every closing tag at that offset (a term link may end with the passage), so the
+    # noteref never lands inside another link; before any opening tag there.
+    inserts.append(closing(end, AFTER_CLOSINGS, marker))
     return inserts
 
 

@@ -6,9 +6,9 @@ full one. Nothing here depends on the text or on the time of the build:
 
 - the book (the work the annotations target): `urn:isbn:<isbn>` when the book
   metadata has an `isbn`, otherwise `urn:annotated-reader:<key>`, where `<key>`
-  is the metadata's `id` or the stem of the default profile
-  (`stalin-new-biography`). The profile file name is *not* used when
-  READER_PROFILE points elsewhere, so a test profile cannot change the ids;
+  is the metadata's `id`, or the stem of the profile's file name
+  (`profiles/stalin-new-biography.yml` -> `stalin-new-biography`, the same
+  file `book.load_book` reads: READER_PROFILE or the default);
 - a part: the book IRI with the part's slug as fragment (`...#preface`);
 - an annotation: `urn:annotated-reader:<key>:ann:<id>`, or, when a base URL of
   the published site is given, its permalink `<base>book/<part>.html#ann-<id>`;
@@ -17,6 +17,7 @@ full one. Nothing here depends on the text or on the time of the build:
 """
 from __future__ import annotations
 
+import os
 import re
 import uuid
 from dataclasses import dataclass
@@ -40,7 +41,7 @@ class Identity:
     @classmethod
     def of(cls, book: Book, base_url: str = "") -> "Identity":
         meta = book.meta or {}
-        key = str(meta.get("id") or Path(DEFAULT_PROFILE).stem)
+        key = str(meta.get("id") or Path(os.environ.get("READER_PROFILE") or DEFAULT_PROFILE).stem)
         isbn = re.sub(r"[^0-9Xx]", "", str(meta.get("isbn") or ""))
         if base_url and not base_url.endswith("/"):
             base_url += "/"

@@ -28,9 +28,13 @@ class PlacedPart:
     placement: Placement
 
     def reading_position(self, start: int, end: int) -> tuple[int, int]:
-        """A span of `tm.text` (what Edition.place returns) as a span of `tm.reading` (what anchors match on)."""
+        """A span of `tm.text` (what Edition.place returns) as a span of `tm.reading` (what anchors match on).
+
+        `reading_offsets` is sorted but not strictly: a block separator added to the reading
+        text shares the offset of the character after it, so take the last index of each.
+        """
         offsets = self.tm.reading_offsets
-        return bisect.bisect_left(offsets, start), bisect.bisect_left(offsets, end - 1) + 1
+        return bisect.bisect_right(offsets, start) - 1, bisect.bisect_right(offsets, end - 1)
 
 
 @dataclass

@@ -48,6 +48,13 @@ def convert(html: str, *, notes_title: str = "Notes") -> Fragment:
             continue
         for name in [n for n in element.attrib if not _valid_attribute(n)]:
             del element.attrib[name]
+    for link in [a for a in root.iter("a") if not a.get("href")]:
+        # An <a> without href (nh3 drops a `javascript:` URL) is not valid EPUB: keep its text.
+        if link.get("id"):
+            link.tag = "span"
+            link.attrib.pop("rel", None)
+        else:
+            unwrap(link)
     notes = _footnotes(root, notes_title)
     sections = []
     for heading in root.iter(*HEADINGS):
