@@ -124,9 +124,13 @@ def _part_slug(page) -> str | None:
 
 
 def _resolver(page, files: Files):
+    cache: dict[str, str | None] = {}  # a page links the same few targets thousands of times
+
     def resolve(src: str) -> str | None:
-        target = files.get_file_from_path(src)
-        return target.url_relative_to(page.file) if target else None
+        if src not in cache:
+            target = files.get_file_from_path(src)
+            cache[src] = target.url_relative_to(page.file) if target else None
+        return cache[src]
     return resolve
 
 
