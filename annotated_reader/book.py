@@ -27,6 +27,12 @@ class Book:
     text_dir: Path | None = None  # docs/book when the text was imported
 
     @property
+    def full_title(self) -> str:
+        """"Stalin: New Biography of a Dictator" from title and subtitle."""
+        title, subtitle = self.meta.get("title", ""), self.meta.get("subtitle", "")
+        return f"{title}: {subtitle}" if title and subtitle else title or subtitle or "the book"
+
+    @property
     def has_text(self) -> bool:
         return self.text_dir is not None
 
