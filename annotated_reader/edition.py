@@ -52,8 +52,15 @@ class Placement:
 
 @dataclass
 class Options:
-    link_policy: str = "first-per-section"
+    """The `extra.reader` settings of mkdocs.yml."""
+
+    link_policy: str = "first-per-section"  # first-per-section | first-per-page | all
     link_people: bool = True
+    exports: list[str] = field(default_factory=list)  # jsonld, epub: written into downloads/ by the build
+
+    def __post_init__(self) -> None:
+        if self.link_policy not in LINK_POLICIES:
+            raise ValueError(f"extra.reader.link_policy must be one of {', '.join(LINK_POLICIES)}, not {self.link_policy!r}")
 
 
 class Edition:

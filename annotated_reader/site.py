@@ -49,3 +49,11 @@ def offline_archive(site_dir: Path, name: str) -> Path:
             for file in sorted(files):
                 archive.write(Path(base) / file, Path(folder) / rel / file)
     return target
+
+
+def downloads_html(archive: str, exports: list[tuple[str, str]]) -> str:
+    """The home page's download list: the offline site, then the exports the build writes."""
+    items = [f'<li><a href="{ARCHIVE_DIR}/{archive}" download>The whole site as a zip</a>: unzip it and open '
+             "<code>index.html</code>; everything works offline, search included.</li>"]
+    items += [f'<li><a href="{ARCHIVE_DIR}/{name}" download>{label}</a></li>' for label, name in exports]
+    return '<ul class="ra-downloads">\n' + "\n".join(items) + "\n</ul>"

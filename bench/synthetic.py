@@ -88,8 +88,8 @@ def make_book(root: Path, spec: Spec, repo: Path) -> Path:
         (assets / name).write_bytes((repo / "docs" / "assets" / name).read_bytes())
     if (repo / "node_modules").exists() and not (root / "node_modules").exists():
         (root / "node_modules").symlink_to(repo / "node_modules")
-    config = (repo / "mkdocs.yml").read_text(encoding="utf-8").replace("  - hooks/reader.py", f"  - {repo / 'hooks' / 'reader.py'}")
-    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
+    from run import bench_config
+    (root / "mkdocs.yml").write_text(bench_config(repo / "mkdocs.yml"), encoding="utf-8")
     return root
 
 

@@ -11,12 +11,14 @@ import logging
 import os
 from pathlib import Path
 
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
 from annotated_reader.edition import Edition, Options
+from annotated_reader.export import build_exports, export_files
 from annotated_reader.render import resolve_links
-from annotated_reader.site import ARCHIVE_DIR, REFERENCE_PAGES, offline_archive, reference_markdown, shim_source
+from annotated_reader.site import ARCHIVE_DIR, REFERENCE_PAGES, downloads_html, offline_archive, reference_markdown, shim_source
 
 log = logging.getLogger("mkdocs.plugins.annotated_reader")
 _state: dict = {}
@@ -24,7 +26,10 @@ _state: dict = {}
 
 def on_config(config):
     root = Path(config.config_file_path).parent
-    options = Options(**(config.extra.get("reader") or {}))
+    try:
+        options = Options(**(config.extra.get("reader") or {}))
+    except (TypeError, ValueError) as exc:
+        raise PluginError(f"annotated-reader: bad `extra.reader` in mkdocs.yml: {exc}") from None
     edition = Edition.open(root, Path(config.docs_dir), options)
     _state.clear()
     _state.update(edition=edition, root=root, keys={}, logged=set())
@@ -47,7 +52,8 @@ def on_files(files: Files, config):
     for name in REFERENCE_PAGES:
         files.append(File.generated(config, f"{name}.md", content=reference_markdown(name)))
     # A placeholder, so links to the archive validate; on_post_build writes the real zip over it.
-    files.append(File.generated(config, f"{ARCHIVE_DIR}/{_archive_name(config)}", content=b""))
+    for name in [_archive_name(config)] + [name for _, name in export_files(edition.book, edition.options.exports)]:
+        files.append(File.generated(config, f"{ARCHIVE_DIR}/{name}", content=b""))
     shim = shim_source(_state["root"])
     if shim:
         files.append(File.generated(config, "assets/vendor/iframe-worker/shim.js", abs_src_path=str(shim)))
@@ -59,6 +65,8 @@ def on_files(files: Files, config):
 
 def on_page_content(html, page, config, files):
     edition: Edition = _state["edition"]
+    if "<!-- reader:downloads -->" in html:
+        html = html.replace("<!-- reader:downloads -->", downloads_html(_archive_name(config), export_files(edition.book, edition.options.exports)))
     slug = _part_slug(page)
     if slug:
         if edition.book.has_text:
@@ -102,6 +110,10 @@ def on_post_build(config):
         Path(os.environ["READER_TIMINGS"]).write_text(json.dumps(dict(edition.timings)), encoding="utf-8")
     archive = offline_archive(Path(config.site_dir), _archive_name(config))
     log.info(f"annotated-reader: wrote the offline archive {archive}")
+    if edition.options.exports:
+        for path in build_exports(_state["root"], Path(config.docs_dir), Path(config.site_dir), edition.options.exports,
+                                  base_url=config.site_url or ""):
+            log.info(f"annotated-reader: wrote the export {path}")
 
 
 def on_serve(server, config, builder):

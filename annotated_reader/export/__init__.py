@@ -9,6 +9,20 @@ from ..site import ARCHIVE_DIR
 KINDS = ("jsonld", "epub")
 
 
+def export_files(book, kinds: Iterable[str]) -> list[tuple[str, str]]:
+    """(label, file name) of each export the build will write, for the home page's download links."""
+    from .command import DEFAULT_JSONLD, epub_name
+    from .identity import Identity
+
+    files = []
+    if "epub" in kinds:
+        kind = "full" if book.has_text else "companion"
+        files.append((f"EPUB 3 ({'reader' if kind == 'full' else 'companion'} edition)", epub_name(Identity.of(book).key, kind)))
+    if "jsonld" in kinds:
+        files.append(("All annotations as W3C Web Annotations (JSON-LD)", Path(DEFAULT_JSONLD).name))
+    return files
+
+
 def build_exports(root: Path, docs_dir: Path, site_dir: Path, kinds: Iterable[str] = KINDS,
                   base_url: str = "") -> list[Path]:
     """Write the requested exports into `site_dir/downloads/` (for the site build's on_post_build).

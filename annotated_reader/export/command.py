@@ -68,7 +68,6 @@ def cmd_export_jsonld(args: argparse.Namespace) -> int:
     """Write every annotation as a W3C Web Annotation into one AnnotationCollection."""
     from .identity import Identity
     from .jsonld import collection, dumps
-    from .placed import place_edition
 
     started = time.perf_counter()
     root = Path(args.root)
@@ -170,7 +169,9 @@ def _place(root: Path):
 
     if _book(root) is None:
         return None
-    return place_edition(root, root / "docs")
+    placed = place_edition(root, root / "docs")
+    _print(placed.notes)
+    return placed
 
 
 def _write(path: Path, text: str) -> None:

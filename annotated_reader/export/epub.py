@@ -28,9 +28,11 @@ import zipfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from html import escape
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader
+from lxml import etree
 
 from ..anchor import Match
 from ..edition import Edition
@@ -78,7 +80,7 @@ class EpubResult:
 
     path: Path
     kind: str  # full | companion
-    documents: int
+    files: int
     annotations: int
     placed: int
     problems: list[Problem] = field(default_factory=list)
@@ -207,7 +209,7 @@ class EpubBuilder:
                 kind, ident = hit.key.split(":", 1)
                 target = f"glossary.xhtml#term-{ident}" if kind == "term" else f"people.xhtml#person-{ident}"
                 a, b = tm.source_spans(start, end)[0]
-                inserts.append(opening(a, b - a, f'<a class="term {kind}" href="{target}" id="use-{kind}-{ident}">'))
+                inserts.append(opening(a, b - a, f'<a class="gloss {kind}" href="{target}" id="use-{kind}-{ident}">'))
                 inserts.append(closing(b, b - a, "</a>"))
         return inserts
 
@@ -294,8 +296,6 @@ class EpubBuilder:
 
     def _check_links(self, texts: dict[str, str]) -> dict[str, str]:
         """Repair internal links whose target does not exist (and warn): a broken book helps no one."""
-        from lxml import etree
-
         trees = {name: etree.fromstring(text.encode("utf-8")) for name, text in texts.items()}
         ids = {name: set(tree.xpath("//@id")) for name, tree in trees.items()}
         ns = {"x": "http://www.w3.org/1999/xhtml"}
@@ -349,20 +349,15 @@ def _nav_label(part: Part) -> str:
 
 
 def _escape(text: str) -> str:
-    from html import escape
     return escape(text, quote=False)
 
 
 def _serialize(tree) -> str:
-    from lxml import etree
-
     body = etree.tostring(tree, encoding="unicode")
     return '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html>\n' + body + "\n"
 
 
 def _well_formed(name: str, data: bytes) -> None:
-    from lxml import etree
-
     try:
         etree.fromstring(data)
     except etree.XMLSyntaxError as exc:  # a bug in the export, not in the input: say where

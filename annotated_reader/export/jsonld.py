@@ -69,6 +69,7 @@ MOTIVATION_KIND = {"commenting": "context", "identifying": "person", "describing
                    "linking": "cross-reference", "assessing": "correction", "classifying": "term"}
 _ORGANIZATION = re.compile(r"\b(team|project|editors|contributors|group|society)\b", re.IGNORECASE)
 _SITE_LINK = re.compile(r'<a href="@/[^"]*"[^>]*>(.*?)</a>', re.DOTALL)
+_DEAD_LINK = re.compile(r'<a href="#"[^>]*>(.*?)</a>', re.DOTALL)
 
 
 # -- export -------------------------------------------------------------------------------------
@@ -150,7 +151,9 @@ def body_html(markdown: str, annotation_parts: dict[str, str], identity: Identit
     """Sanitized HTML of a body; site links absolute (with a base URL) or unwrapped (without)."""
     html = markdown_to_html(markdown, annotation_parts)
     if identity.base_url:
-        return resolve_links(html, identity.site_url)
+        # "book/.md": an `ann:` link to an annotation that does not exist; unwrapped like any dead link
+        html = resolve_links(html, lambda src: None if src == "book/.md" else identity.site_url(src))
+        return _DEAD_LINK.sub(r"\1", html)
     return _SITE_LINK.sub(r"\1", html)
 
 

@@ -3,8 +3,9 @@
 A part file also holds the part's synopsis and discussion questions, which the
 W3C export does not carry. So an existing file is edited, not regenerated: only
 its `annotations:` block is replaced, and every other line (synopsis, questions,
-comments, their formatting) stays as it was, which keeps the pull request's diff
-to the annotations themselves.
+comments, their formatting) stays as it was. Inside the block, an entry whose
+data did not change keeps its original text too (quoting, line breaks, comments),
+so the pull request's diff shows exactly the annotations that changed.
 """
 from __future__ import annotations
 
@@ -50,23 +51,33 @@ _Dumper.add_representer(str, _string)
 _Dumper.add_representer(_Flow, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True))
 
 
+def _entry(record: dict) -> dict:
+    entry = {}
+    for key in RECORD_KEYS:
+        if key not in record:
+            continue
+        value = record[key]
+        if key == "anchor":
+            value = {k: value[k] for k in ANCHOR_KEYS if k in value}
+        elif key == "tags":
+            value = _Flow(value)
+        entry[key] = value
+    return entry
+
+
 def annotations_block(records: list[dict]) -> str:
     """`annotations:` and its entries, in the key order of the hand-written files."""
-    entries = []
-    for record in records:
-        entry = {}
-        for key in RECORD_KEYS:
-            if key not in record:
-                continue
-            value = record[key]
-            if key == "anchor":
-                value = {k: value[k] for k in ANCHOR_KEYS if k in value}
-            elif key == "tags":
-                value = _Flow(value)
-            entry[key] = value
-        entries.append(entry)
-    return yaml.dump({"annotations": entries}, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
-                     default_flow_style=False, width=1_000_000, indent=2)
+    return yaml.dump({"annotations": [_entry(r) for r in records]}, Dumper=_Dumper, sort_keys=False,
+                     allow_unicode=True, default_flow_style=False, width=1_000_000, indent=2)
+
+
+def _entry_text(record: dict, indent: int) -> str:
+    """One entry as `annotations_block` writes it, its `- ` at column `indent`."""
+    lines = annotations_block([record]).splitlines(keepends=True)[1:]
+    shift = indent - 2
+    if shift < 0:
+        return "".join(line[-shift:] if line.startswith(" " * -shift) else line for line in lines)
+    return "".join(" " * shift + line if line.strip() else line for line in lines)
 
 
 def part_file(slug: str, records: list[dict], existing: str | None = None) -> tuple[str | None, str]:
@@ -89,7 +100,38 @@ def part_file(slug: str, records: list[dict], existing: str | None = None) -> tu
     end = after[0] - 1 if after else len(lines)
     while end > start + 1 and (not lines[end - 1].strip() or lines[end - 1].startswith("#")) and after:
         end -= 1  # blank lines and comments just above the next key belong to that key
+    block = _merge(doc, lines, start, end, records) or block
     return "".join(lines[:start]) + block + "".join(lines[end:]), ""
+
+
+def _merge(doc, lines: list[str], start: int, end: int, records: list[dict]) -> str | None:
+    """The annotations block reusing the text of unchanged entries; None when the old block is not a plain list."""
+    old = doc.data.get("annotations")
+    if not isinstance(old, list) or not old or not all(isinstance(e, dict) and isinstance(e.get("id"), str) for e in old):
+        return None
+    starts = [doc.marks[("annotations", i)][0] - 1 for i in range(len(old))]
+    if starts[0] <= start or any(a >= b for a, b in zip(starts, starts[1:])) or starts[-1] >= end:
+        return None  # a flow-style list, or entries sharing lines: regenerate the block
+    dash = lines[starts[0]].find("-")
+    if dash < 0 or any(lines[i].find("-") != dash for i in starts):
+        return None
+    ranges = list(zip(starts, starts[1:] + [end]))
+    texts = {entry["id"]: (entry, "".join(lines[a:b])) for entry, (a, b) in zip(old, ranges)}
+    out = ["".join(lines[start:starts[0]])]  # the key line and anything before the first entry
+    for record in records:
+        kept = texts.get(record["id"])
+        if kept and _same(kept[0], record):
+            text = kept[1]
+            out.append(text if text.endswith("\n") else text + "\n")
+        else:
+            out.append(_entry_text(record, dash))
+    return "".join(out)
+
+
+def _same(entry: dict, record: dict) -> bool:
+    """Equal as data (key order, quoting and empty lists do not count)."""
+    clean = lambda d: {k: v for k, v in d.items() if v not in ([], "", None)}  # noqa: E731
+    return clean({**entry, "anchor": clean(entry.get("anchor") or {})}) == clean({**record, "anchor": clean(record.get("anchor") or {})})
 
 
 @dataclass

@@ -8,9 +8,11 @@ to place and `parts` is empty: the exports fall back to the companion edition.
 from __future__ import annotations
 
 import bisect
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..book import DEFAULT_PROFILE
 from ..check import strip_front_matter
 from ..edition import Edition, Options, Placement
 from ..problems import Problem
@@ -43,7 +45,8 @@ class PlacedEdition:
 
     edition: Edition
     parts: dict[str, PlacedPart] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # of the inputs, as `reader check` reports them
+    notes: list[Problem] = field(default_factory=list)  # about the export itself: always shown
     illustrations: str | None = None  # rendered HTML of book/illustrations.md, when imported
 
     @property
@@ -56,6 +59,12 @@ def place_edition(root: Path, docs_dir: Path | None = None, options: Options | N
     edition = Edition.open(root, docs_dir or root / "docs", options)
     result = PlacedEdition(edition, problems=list(edition.problems))
     book = edition.book
+    if not (book.meta or {}).get("title"):
+        profile = os.environ.get("READER_PROFILE") or str(root / DEFAULT_PROFILE)
+        result.notes.append(Problem(profile, 1, 1, "the book has no title: the profile's `book:` gives none and no imported "
+                                    "text has a title page; the exports say \"Untitled\".",
+                                    "Add `book: {title: ..., author: ..., translator: ..., publisher: ..., year: ...}` "
+                                    "to the profile, so the companion edition is described too.", severity="warning"))
     if not book.has_text:
         return result
     for part in book.parts:
