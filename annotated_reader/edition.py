@@ -180,7 +180,7 @@ class Edition:
         with self.timed("render"):
             body = apply(html, inserts)
             top = self._part_header(slug, keys, edition="full")
-            notes = template("notes.html").render(items=[(n, a, self._annotation_html(a)) for n, (a, _) in enumerate(placement.matches, 1)],
+            notes = template("notes.html").render(items=[(n, a, self._annotation_html(a), self._sources_html(a)) for n, (a, _) in enumerate(placement.matches, 1)],
                                                   orphans=placement.orphans)
         return _after_h1(body, top) + notes, keys
 
@@ -232,6 +232,9 @@ class Edition:
     def _annotation_html(self, ann: Annotation) -> str:
         return markdown_to_html(ann.body, self.annotation_parts)
 
+    def _sources_html(self, ann: Annotation) -> list[str]:
+        return [markdown_to_html(source, self.annotation_parts, inline=True) for source in ann.sources]
+
     def companion_markdown(self, slug: str) -> str:
         """The study-guide page of a part when no text was imported (front matter + HTML)."""
         part = self.book.part(slug)
@@ -242,7 +245,7 @@ class Edition:
             part=part, book=self.book, layer=part_layer,
             synopsis=markdown_to_html(part_layer.synopsis, self.annotation_parts) if part_layer else "",
             questions=[markdown_to_html(q, self.annotation_parts, inline=True) for q in (part_layer.questions if part_layer else [])],
-            items=[(n, a, self._annotation_html(a)) for n, a in enumerate(annotations, 1)],
+            items=[(n, a, self._annotation_html(a), self._sources_html(a)) for n, a in enumerate(annotations, 1)],
             events=[(e, markdown_to_html(e.event, self.annotation_parts, inline=True)) for e in events])
 
     def decorate_companion(self, slug: str, html: str) -> tuple[str, set[str]]:
