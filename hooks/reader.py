@@ -104,6 +104,7 @@ def on_post_page(output, page, config):
     return output
 
 
+@event_priority(-100)  # after the offline plugin has written search/search_index.js, which the zip needs
 def on_post_build(config):
     edition: Edition = _state["edition"]
     if os.environ.get("READER_TIMINGS"):  # the benchmark's per-stage figures
