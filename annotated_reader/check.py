@@ -61,7 +61,7 @@ def run_check(root: Path, docs_dir: Path | None = None, options: Options | None 
         result.placed += len(placement.matches)
         result.orphans += len(placement.orphans)
         result.per_part[part.slug] = len(placement.matches)
-        edition._link_terms(tm, part.slug, set())  # counts term usage for the warnings below
+        edition.link_terms(tm, part.slug, [])  # counts term usage for the warnings below
     for term in edition.layer.terms:
         if not edition.usage.get(f"term:{term.id}"):
             problems.append(Problem(term.place.file, term.place.line, term.place.col,

@@ -7,6 +7,7 @@ pass, and renders everything through templates. It never imports mkdocs.
 """
 from __future__ import annotations
 
+import bisect
 import re
 import time
 from collections import Counter, defaultdict
@@ -175,7 +176,7 @@ class Edition:
                 self.placed_events[event.id] = slug
         inserts.extend(_paragraph_ids(html))
         with self.timed("link"):
-            keys, link_inserts = self._link_terms(tm, slug, boundaries)
+            keys, link_inserts = self.link_terms(tm, slug, sorted(boundaries))
         inserts.extend(link_inserts)
         with self.timed("render"):
             body = apply(html, inserts)
@@ -184,7 +185,8 @@ class Edition:
                                                   orphans=placement.orphans)
         return _after_h1(body, top) + notes, keys
 
-    def _link_terms(self, tm: TextMap, slug: str, boundaries: set[int]):
+    def link_terms(self, tm: TextMap, slug: str, boundaries: list[int]):
+        """Term and person triggers for every linkable run; `boundaries` (sorted) are highlight edges."""
         inserts, keys = [], set()
         seen_section: set[tuple[str, int]] = set()
         seen_page: set[str] = set()
@@ -195,7 +197,8 @@ class Edition:
             segment = tm.text[run.start:run.end]
             for hit in self.index.find(segment):
                 start, end = run.start + hit.start, run.start + hit.end
-                if any(start < b < end for b in boundaries):
+                edge = bisect.bisect_right(boundaries, start)
+                if edge < len(boundaries) and boundaries[edge] < end:
                     continue  # would cross a highlight's edge and break the nesting
                 self.usage[hit.key][slug] += 1
                 first_on_page = hit.key not in seen_page
@@ -252,7 +255,7 @@ class Edition:
         """Companion pages get term triggers in their prose, and the key people/terms box."""
         with self.timed("link"):
             tm = text_map(html, skip=lambda tag, attrs: "ra-quote" in (attrs.get("class") or ""))
-            keys, inserts = self._link_terms(tm, slug, set())
+            keys, inserts = self.link_terms(tm, slug, [])
         with self.timed("render"):
             body = apply(html, inserts)
             return _after_h1(body, self._part_header(slug, keys, edition="companion")), keys

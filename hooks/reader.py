@@ -22,6 +22,12 @@ from annotated_reader.site import ARCHIVE_DIR, REFERENCE_PAGES, downloads_html, 
 
 log = logging.getLogger("mkdocs.plugins.annotated_reader")
 _state: dict = {}
+_serving = {"on": False}  # survives on_config's reset: on_startup runs once per command
+
+
+def on_startup(command, dirty):
+    # `mkdocs serve` rebuilds on every change: the zip and the exports are for published sites only.
+    _serving["on"] = command == "serve"
 
 
 def on_config(config):
@@ -51,7 +57,7 @@ def on_files(files: Files, config):
             files.append(File.generated(config, f"book/{part.slug}.md", content=edition.companion_markdown(part.slug)))
     for name in REFERENCE_PAGES:
         files.append(File.generated(config, f"{name}.md", content=reference_markdown(name)))
-    # A placeholder, so links to the archive validate; on_post_build writes the real zip over it.
+    # Placeholders, so links to the downloads validate; on_post_build writes the real files over them.
     for name in [_archive_name(config)] + [name for _, name in export_files(edition.book, edition.options.exports)]:
         files.append(File.generated(config, f"{ARCHIVE_DIR}/{name}", content=b""))
     shim = shim_source(_state["root"])
@@ -109,6 +115,8 @@ def on_post_build(config):
     edition: Edition = _state["edition"]
     if os.environ.get("READER_TIMINGS"):  # the benchmark's per-stage figures
         Path(os.environ["READER_TIMINGS"]).write_text(json.dumps(dict(edition.timings)), encoding="utf-8")
+    if _serving["on"]:
+        return
     archive = offline_archive(Path(config.site_dir), _archive_name(config))
     log.info(f"annotated-reader: wrote the offline archive {archive}")
     if edition.options.exports:
@@ -152,4 +160,4 @@ def _log(problem) -> None:
     if key in _state["logged"]:
         return
     _state["logged"].add(key)
-    (log.warning if problem.severity == "error" or problem.severity == "warning" else log.info)(key)
+    log.warning(key)  # errors and warnings alike: --strict fails on them, a plain build goes on
