@@ -41,6 +41,8 @@ class TermIndex:
         self.first_exact: set[str] = set()
         self.first_folded: set[str] = set()
         self.longest = 1
+        self.prefixes: set[tuple[str, ...]] = set()  # proper prefixes of multi-word forms
+        self.folded_prefixes: set[tuple[str, ...]] = set()
         for key, forms, case_sensitive in entries:
             for form in forms:
                 words = tuple(_tokens(form))
@@ -50,10 +52,12 @@ class TermIndex:
                 if case_sensitive:
                     self.exact.setdefault(words, key)
                     self.first_exact.add(words[0])
+                    self.prefixes.update(words[:n] for n in range(1, len(words)))
                 else:
                     folded = tuple(w.casefold() for w in words)
                     self.folded.setdefault(folded, key)
                     self.first_folded.add(folded[0])
+                    self.folded_prefixes.update(folded[:n] for n in range(1, len(folded)))
 
     def __len__(self) -> int:
         return len(self.exact) + len(self.folded)
@@ -61,40 +65,45 @@ class TermIndex:
     def find(self, text: str) -> Iterator[Hit]:
         """Non-overlapping hits, left to right, the longest form winning at each position."""
         matches = list(TOKEN.finditer(text))
-        words = [m.group().replace("’", "'") for m in matches]
-        folded = [w.casefold() for w in words]
+        words = [m.group() for m in matches]
+        if "’" in text:
+            words = [w.replace("’", "'") for w in words]
+        folded = text.casefold() == text and words or [w.casefold() for w in words]
+        first_exact, first_folded = self.first_exact, self.first_folded
         i, n = 0, len(matches)
         while i < n:
-            hit = None
-            if words[i] in self.first_exact or folded[i] in self.first_folded or self._possessive_start(words[i], folded[i]):
+            word = words[i]
+            if word in first_exact or folded[i] in first_folded or ("'" in word and self._possessive_start(word)):
                 hit = self._longest_at(text, matches, words, folded, i)
-            if hit:
-                key, length, end = hit
-                yield Hit(matches[i].start(), end, key)
-                i += length
-            else:
-                i += 1
+                if hit:
+                    key, length, end = hit
+                    yield Hit(matches[i].start(), end, key)
+                    i += length
+                    continue
+            i += 1
 
-    def _possessive_start(self, word: str, fold: str) -> bool:
+    def _possessive_start(self, word: str) -> bool:
         base = _strip_possessive(word)
         return base is not None and (base in self.first_exact or base.casefold() in self.first_folded)
 
     def _longest_at(self, text, matches, words, folded, i):
+        """Walk forward while the words so far begin some form (a trie walk over prefix sets)."""
         limit = min(self.longest, len(matches) - i)
-        # the words of a form must be adjacent: only spaces or hyphens between them
-        span = 1
-        while span < limit and _joined(text, matches[i + span - 1], matches[i + span]):
-            span += 1
-        for length in range(span, 0, -1):
+        best = None
+        length = 1
+        while True:
             key = self._lookup(words[i:i + length], folded[i:i + length])
+            if not key:
+                last = _strip_possessive(words[i + length - 1])
+                if last is not None:
+                    key = self._lookup(words[i:i + length - 1] + [last], folded[i:i + length - 1] + [last.casefold()])
             if key:
-                return key, length, matches[i + length - 1].end()
-            last = _strip_possessive(words[i + length - 1])
-            if last is not None:
-                key = self._lookup(words[i:i + length - 1] + [last], folded[i:i + length - 1] + [last.casefold()])
-                if key:
-                    return key, length, matches[i + length - 1].end()
-        return None
+                best = (key, length, matches[i + length - 1].end())
+            if length == limit or not _joined(text, matches[i + length - 1], matches[i + length]):
+                return best
+            if tuple(words[i:i + length]) not in self.prefixes and tuple(folded[i:i + length]) not in self.folded_prefixes:
+                return best
+            length += 1
 
     def _lookup(self, words: list[str], folded: list[str]) -> str | None:
         return self.exact.get(tuple(words)) or self.folded.get(tuple(folded))
