@@ -57,6 +57,7 @@ class Options:
 
     link_policy: str = "first-per-section"  # first-per-section | first-per-page | all
     link_people: bool = True
+    link_terms: bool = True  # false: no term/person triggers at all (the benchmark's baseline for linking)
     exports: list[str] = field(default_factory=list)  # jsonld, epub: written into downloads/ by the build
 
     def __post_init__(self) -> None:
@@ -188,6 +189,8 @@ class Edition:
     def link_terms(self, tm: TextMap, slug: str, boundaries: list[int]):
         """Term and person triggers for every linkable run; `boundaries` (sorted) are highlight edges."""
         inserts, keys = [], set()
+        if not self.options.link_terms:
+            return keys, inserts
         seen_section: set[tuple[str, int]] = set()
         seen_page: set[str] = set()
         policy = self.options.link_policy
