@@ -213,11 +213,20 @@ def _word_edges(text: str, start: int, end: int, quote: str) -> bool:
 
 
 def _context_ok(text: str, start: int, end: int, prefix: str, suffix: str) -> bool:
-    if prefix and not text[:start].rstrip().endswith(prefix):
-        return False
-    if suffix and not text[end:].lstrip().startswith(suffix):
-        return False
+    """Does the context around [start, end) read as given? Punctuation and spaces at the seam
+    are skipped unless the contributor wrote them: `suffix: consisting of` fits `quote," consisting of`."""
+    if prefix:
+        before = text[max(0, start - len(prefix) - 8):start]
+        if not (prefix[-1].isalnum() and before.rstrip(_SEAM).endswith(prefix)) and not before.rstrip().endswith(prefix):
+            return False
+    if suffix:
+        after = text[end:end + len(suffix) + 8]
+        if not (suffix[0].isalnum() and after.lstrip(_SEAM).startswith(suffix)) and not after.lstrip().startswith(suffix):
+            return False
     return True
+
+
+_SEAM = " ,.;:!?\"'()[]-"
 
 
 def _cands(norm: Normalized, starts: list[int], quote: str) -> tuple[Candidate, ...]:

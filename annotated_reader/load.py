@@ -186,6 +186,11 @@ def _part(doc: YamlDoc, stem: str, slugs: list[str], problems: list[Problem]) ->
                                         "Shorten it to the shortest phrase that is unique in the part; add `prefix:` or `suffix:` if it repeats.",
                                         raw["id"]))
             continue
+        if anchor.occurrence is not None and not (anchor.prefix or anchor.suffix):
+            problems.append(doc.problem(path + ("anchor", "occurrence"),
+                                        "`occurrence` counts passages in order: if the text's paragraphs move, it points at another one.",
+                                        "Prefer `prefix:` or `suffix:` (a few words around the quote), which move with the passage.",
+                                        raw["id"], severity="warning"))
         layer.annotations.append(Annotation(
             raw["id"], slug, anchor, raw["kind"], raw["body"], _place(doc, path),
             list(raw.get("sources", [])), list(raw.get("tags", [])), raw.get("author", ""),

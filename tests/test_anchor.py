@@ -120,3 +120,10 @@ def test_normalized_characters_map_back_to_their_originals():
                 assert source in "‘’"
             elif ch == '"':
                 assert source in "“”"
+
+
+def test_context_skips_punctuation_at_the_seam():
+    text = 'They brought the "people\'s government," consisting of exiles. Later the people\'s government fell.'
+    assert placed(text, Anchor("people's government", suffix="consisting of")) == "people's government"
+    assert placed(text, Anchor("people's government", prefix="Later the")) == "people's government"
+    assert placed(text, Anchor("people's government", suffix="fell")) == "people's government"

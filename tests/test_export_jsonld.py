@@ -218,7 +218,7 @@ def test_round_trip_export_import_export_is_identical(tmp_path, monkeypatch, cap
     parts = place_edition(root).edition.book.parts
     original, _ = load_layer(PROJECT / "annotations", parts)
     imported, problems = load_layer(fresh, parts)
-    assert [p for p in problems if "points to nothing" not in p.message] == []  # fresh/ has no glossary.yml
+    assert [p for p in problems if p.severity == "error" and "points to nothing" not in p.message] == []  # fresh/ has no glossary.yml
     strip = lambda a: (a.id, a.part, a.anchor, a.kind, a.body, a.sources, a.tags, a.author)  # noqa: E731
     assert [strip(a) for a in imported.annotations()] == [strip(a) for a in original.annotations()]
 
@@ -385,5 +385,5 @@ def test_import_into_a_file_with_unindented_entries(tmp_path, monkeypatch):
     text = storm.read_text(encoding="utf-8")
     assert text.startswith(flat) and "\n- id: storm-new\n  anchor:\n    quote: which the town remembered\n" in text
     layer, problems = load_layer(root / "annotations", place_edition(root).edition.book.parts)
-    assert problems == []
+    assert [p for p in problems if p.severity == "error"] == []
     assert [a.id for a in layer.parts["the-storm"].annotations] == ["storm-kestrel", "storm-gazette", "storm-new"]
