@@ -64,6 +64,16 @@ def _inputs_summary(problems: list[Problem]) -> str:
             "(entries with errors are left out; `reader check` lists them)")
 
 
+def _refused_by_strict(args: argparse.Namespace, placed, kind: str) -> bool:
+    """With --strict, errors in the inputs stop the export before anything is written."""
+    errors = [p for p in placed.problems if p.severity == "error"]
+    if args.strict and errors:
+        _print(errors)
+        print(f"reader export {kind}: {len(errors)} error(s) in the inputs; nothing was written (--strict).", file=sys.stderr)
+        return True
+    return False
+
+
 def cmd_export_jsonld(args: argparse.Namespace) -> int:
     """Write every annotation as a W3C Web Annotation into one AnnotationCollection."""
     from .identity import Identity
@@ -74,10 +84,7 @@ def cmd_export_jsonld(args: argparse.Namespace) -> int:
     placed = _place(root)
     if placed is None:
         return EXIT_PROBLEMS
-    errors = [p for p in placed.problems if p.severity == "error"]
-    if args.strict and errors:
-        _print(errors)
-        print(f"reader export jsonld: {len(errors)} error(s) in the inputs; nothing was written (--strict).", file=sys.stderr)
+    if _refused_by_strict(args, placed, "jsonld"):
         return EXIT_PROBLEMS
     data = collection(placed, Identity.of(placed.edition.book, args.base_url))
     out = Path(args.out) if args.out else root / DEFAULT_JSONLD
@@ -103,10 +110,7 @@ def cmd_export_epub(args: argparse.Namespace) -> int:
         print(f"{root / 'docs' / 'book'}:1:1: error: no imported text, so the full edition cannot be made. "
               "Run `reader import <your copy>` first, or use --edition companion.", file=sys.stderr)
         return EXIT_PROBLEMS
-    errors = [p for p in placed.problems if p.severity == "error"]
-    if args.strict and errors:
-        _print(errors)
-        print(f"reader export epub: {len(errors)} error(s) in the inputs; nothing was written (--strict).", file=sys.stderr)
+    if _refused_by_strict(args, placed, "epub"):
         return EXIT_PROBLEMS
     identity = Identity.of(placed.edition.book)
     kind = args.edition if args.edition != "auto" else ("full" if placed.parts else "companion")
