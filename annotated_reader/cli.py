@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .problems import Problem
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_PROBLEMS = 0, 1  # argparse itself exits 2 on bad usage
 
 
 def _print_problems(problems: list[Problem], fmt: str = "text") -> None:

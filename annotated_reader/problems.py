@@ -8,7 +8,7 @@ as text or as GitHub workflow commands; the hooks log them.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Iterable, Literal
 
 Severity = Literal["error", "warning"]
@@ -42,36 +42,6 @@ class Problem:
             f"::{self.severity} file={_escape_prop(self.file)},line={self.line},"
             f"col={self.col}::{body}"
         )
-
-
-@dataclass
-class Problems:
-    """An ordered collection of problems with helpers to add and count them."""
-
-    items: list[Problem] = field(default_factory=list)
-
-    def add(self, problem: Problem) -> None:
-        self.items.append(problem)
-
-    def extend(self, problems: Iterable[Problem]) -> None:
-        self.items.extend(problems)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.items if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.items if p.severity == "warning"]
-
-    def __iter__(self):
-        return iter(self.items)
-
-    def __len__(self) -> int:
-        return len(self.items)
-
-    def sorted(self) -> list[Problem]:
-        return sorted(self.items, key=lambda p: (p.file, p.line, p.col))
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

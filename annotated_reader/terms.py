@@ -68,7 +68,7 @@ class TermIndex:
         words = [m.group() for m in matches]
         if "’" in text:
             words = [w.replace("’", "'") for w in words]
-        folded = text.casefold() == text and words or [w.casefold() for w in words]
+        folded = [w.casefold() for w in words]
         first_exact, first_folded = self.first_exact, self.first_folded
         i, n = 0, len(matches)
         while i < n:

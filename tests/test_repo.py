@@ -92,3 +92,11 @@ def test_pre_commit_hooks_name_real_commands():
     result = subprocess.run([sys.executable, "-m", module, str(ROOT / "annotations" / "timeline.yml")],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_model_constants_match_the_schemas():
+    from annotated_reader.model import ANNOTATION_KINDS, TERM_CATEGORIES
+    part = json.loads((SCHEMA_DIR / "part.schema.json").read_text(encoding="utf-8"))
+    glossary = json.loads((SCHEMA_DIR / "glossary.schema.json").read_text(encoding="utf-8"))
+    assert part["$defs"]["annotation"]["properties"]["kind"]["enum"] == list(ANNOTATION_KINDS)
+    assert glossary["properties"]["terms"]["items"]["properties"]["category"]["enum"] == list(TERM_CATEGORIES)
