@@ -83,6 +83,8 @@ class Edition:
         self.orphans: dict[str, list[Orphan]] = {}
         self.placed_events: dict[str, str] = {}  # event id -> part slug, when anchored
         self.part_problems: dict[str, list[Problem]] = {}  # anchoring problems found while building pages
+        self._triggers: dict[tuple[str, bool, bool], str] = {}  # trigger tags and popups, made once per build
+        self._tips: dict[str, str] = {}
         self.timings: Counter = Counter()  # seconds per stage, so the benchmark can point at a regression
 
     @classmethod
@@ -188,39 +190,46 @@ class Edition:
 
     def link_terms(self, tm: TextMap, slug: str, boundaries: list[int]):
         """Term and person triggers for every linkable run; `boundaries` (sorted) are highlight edges."""
-        inserts, keys = [], set()
+        inserts: list = []
         if not self.options.link_terms:
-            return keys, inserts
+            return set(), inserts
         seen_section: set[tuple[str, int]] = set()
-        seen_page: set[str] = set()
+        counts: Counter = Counter()  # key -> uses on this page; also the keys seen so far
         policy = self.options.link_policy
+        find, trigger, text = self.index.find, self._trigger, tm.text
         for run in tm.runs:
             if not run.linkable:
                 continue  # endnotes are linked too: they are text the reader reads
-            segment = tm.text[run.start:run.end]
-            for hit in self.index.find(segment):
+            for hit in find(text[run.start:run.end]):
                 start, end = run.start + hit.start, run.start + hit.end
                 edge = bisect.bisect_right(boundaries, start)
                 if edge < len(boundaries) and boundaries[edge] < end:
                     continue  # would cross a highlight's edge and break the nesting
-                self.usage[hit.key][slug] += 1
-                first_on_page = hit.key not in seen_page
-                first = (policy == "all" or (policy == "first-per-section" and (hit.key, run.section) not in seen_section)
-                         or (policy == "first-per-page" and first_on_page))
-                seen_section.add((hit.key, run.section))
-                seen_page.add(hit.key)
-                keys.add(hit.key)
-                a, b = tm.source_spans(start, end, include_skipped=True)[0]
-                inserts.append(opening(a, b - a, self._trigger(hit.key, first, first_on_page)))
-                inserts.append(closing(b, b - a, "</a>"))
-        return keys, inserts
+                key = hit.key
+                first_on_page = key not in counts
+                counts[key] += 1
+                if policy == "first-per-section":
+                    first = (key, run.section) not in seen_section
+                    seen_section.add((key, run.section))
+                else:
+                    first = policy == "all" or first_on_page
+                a, b = tm.source_offset(run, start), tm.source_offset(run, end)
+                inserts.append(opening(a, b - a, trigger(key, first, first_on_page), depth=1))  # inside a highlight
+                inserts.append(closing(b, b - a, "</a>", depth=1))  # of exactly the same words
+        for key, n in counts.items():
+            self.usage[key][slug] += n
+        return set(counts), inserts
 
     def _trigger(self, key: str, first: bool, first_on_page: bool) -> str:
+        cached = self._triggers.get((key, first, first_on_page))  # three variants per entry, used thousands of times
+        if cached:
+            return cached
         kind, ident = key.split(":", 1)
         href = f"@/glossary.md#term-{ident}" if kind == "term" else f"@/people.md#person-{ident}"
         classes = "ra-term" + (" ra-person" if kind == "person" else "") + ("" if first else " ra-term--repeat")
         anchor = f' id="use-{kind}-{ident}"' if first_on_page else ""
-        return f'<a class="{classes}" href="{href}" data-tip="{kind}-{ident}"{anchor}>'
+        tag = self._triggers[key, first, first_on_page] = f'<a class="{classes}" href="{href}" data-tip="{kind}-{ident}"{anchor}>'
+        return tag
 
     def _part_header(self, slug: str, keys: set[str], edition: str) -> str:
         part = self.book.part(slug)
@@ -298,13 +307,16 @@ class Edition:
 
     def tips_html(self, keys: set[str]) -> str:
         """Popup contents for the triggers of one page, as <template>s (never indexed by search)."""
-        items = []
-        for key in sorted(keys):
+        return template("tips.html").render(tips=[tip for tip in map(self._tip, sorted(keys)) if tip])
+
+    def _tip(self, key: str) -> str:
+        """One entry's popup, rendered once per build: most entries appear on many pages."""
+        if key not in self._tips:
             kind, ident = key.split(":", 1)
             entry = self.terms.get(ident) if kind == "term" else self.people.get(ident)
-            if entry:
-                items.append((kind, entry, markdown_to_html(entry.short, self.annotation_parts)))
-        return template("tips.html").render(items=items)
+            self._tips[key] = template("tip.html").render(
+                kind=kind, entry=entry, short=markdown_to_html(entry.short, self.annotation_parts)) if entry else ""
+        return self._tips[key]
 
     def nav(self) -> list:
         """MkDocs-style nav built from the profile, so the part order lives in one place."""
@@ -330,6 +342,7 @@ def _letters(keys) -> list[str]:
 
 
 _P_TAG = re.compile(r"<p>")
+_TRIGGER = re.compile(r'<a class="ra-term[^"]*"[^>]*>([^<]*)</a>')  # a trigger wraps one text run: no tags inside
 _NOTES_START = re.compile(r'<div class="footnote"')
 
 
@@ -346,3 +359,12 @@ def _after_h1(html: str, insert: str) -> str:
         return insert + html
     end += len("</h1>")
     return html[:end] + insert + html[end:]
+
+
+def without_triggers(html: str) -> str:
+    """The page with its term and person triggers unwrapped: the same text, thousands fewer tags.
+
+    A site's search indexer needs the words, not the popup links around them; parsing
+    10,000 extra `<a>` tags was most of what term linking cost a build.
+    """
+    return _TRIGGER.sub(r"\1", html)

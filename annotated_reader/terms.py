@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import accumulate, compress, count
 from typing import Iterable, Iterator
 
 TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_SPLIT = re.compile(f"({TOKEN.pattern})")  # split() gives gap, word, gap, word, ..., gap
 JOINER = re.compile(r"['’]?[\s\-‐‑]*")  # between the words of one form: spaces, hyphens ("Doctors’ Plot")
 ABBREVIATION_GAP = re.compile(r"\.\s*")  # after "No", "St", an initial: "Order No. 227", "I. V. Stalin"
-POSSESSIVE = ("'s", "’s")
 
 
 @dataclass(frozen=True)
@@ -38,8 +39,11 @@ class TermIndex:
     def __init__(self, entries: Iterable[tuple[str, Iterable[str], bool]]):
         self.exact: dict[tuple[str, ...], str] = {}
         self.folded: dict[tuple[str, ...], str] = {}
-        self.first_exact: set[str] = set()
-        self.first_folded: set[str] = set()
+        # Where a hit can begin, folded: a one-word form (or its 's), or the first two words of a longer one.
+        # Most candidates are "the", "a" or an initial; the pair check drops them without a trie walk.
+        self.singles: set[str] = set()
+        self.pairs: set[tuple[str, str]] = set()
+        self.starters: set[str] = set()
         self.longest = 1
         self.prefixes: set[tuple[str, ...]] = set()  # proper prefixes of multi-word forms
         self.folded_prefixes: set[tuple[str, ...]] = set()
@@ -49,76 +53,73 @@ class TermIndex:
                 if not words:
                     continue
                 self.longest = max(self.longest, len(words))
+                first = words[0].casefold()
+                if len(words) == 1:
+                    self.singles.update((first, first + "'s"))
+                else:
+                    second = words[1].casefold()
+                    self.pairs.update(((first, second), (first, second + "'s")))
+                self.starters.update((first, first + "'s") if len(words) == 1 else (first,))
                 if case_sensitive:
                     self.exact.setdefault(words, key)
-                    self.first_exact.add(words[0])
                     self.prefixes.update(words[:n] for n in range(1, len(words)))
                 else:
                     folded = tuple(w.casefold() for w in words)
                     self.folded.setdefault(folded, key)
-                    self.first_folded.add(folded[0])
                     self.folded_prefixes.update(folded[:n] for n in range(1, len(folded)))
 
     def __len__(self) -> int:
         return len(self.exact) + len(self.folded)
 
     def find(self, text: str) -> Iterator[Hit]:
-        """Non-overlapping hits, left to right, the longest form winning at each position."""
-        matches = list(TOKEN.finditer(text))
-        words = [m.group() for m in matches]
-        if "’" in text:
-            words = [w.replace("’", "'") for w in words]
-        folded = [w.casefold() for w in words]
-        first_exact, first_folded = self.first_exact, self.first_folded
-        i, n = 0, len(matches)
-        while i < n:
-            word = words[i]
-            if word in first_exact or folded[i] in first_folded or ("'" in word and self._possessive_start(word)):
-                hit = self._longest_at(text, matches, words, folded, i)
-                if hit:
-                    key, length, end = hit
-                    yield Hit(matches[i].start(), end, key)
-                    i += length
-                    continue
-            i += 1
+        """Non-overlapping hits, left to right, the longest form winning at each position.
 
-    def _possessive_start(self, word: str) -> bool:
-        base = _strip_possessive(word)
-        return base is not None and (base in self.first_exact or base.casefold() in self.first_folded)
+        The text is split into words and gaps by one regex and their offsets summed in C;
+        Python only looks at the few words that can begin a form.
+        """
+        parts = _SPLIT.split(text.replace("’", "'") if "’" in text else text)
+        if len(parts) == 1:
+            return  # no words: half the runs of a page are spaces and punctuation between tags
+        words, gaps = parts[1::2], parts[0::2]  # gaps[i] comes before words[i]
+        folded = list(map(str.casefold, words))
+        ends = list(accumulate(map(len, parts)))  # word i spans [ends[2i], ends[2i + 1])
+        singles, pairs, last = self.singles, self.pairs, len(words) - 1
+        after = 0
+        for i in compress(count(), map(self.starters.__contains__, folded)):
+            if i < after:
+                continue  # inside the previous hit
+            if folded[i] not in singles and (i == last or (folded[i], folded[i + 1]) not in pairs):
+                continue  # begins only longer forms, and the next word continues none of them
+            hit = self._longest_at(words, folded, gaps, i)
+            if hit:
+                key, length = hit
+                after = i + length
+                yield Hit(ends[2 * i], ends[2 * after - 1], key)
 
-    def _longest_at(self, text, matches, words, folded, i):
-        """Walk forward while the words so far begin some form (a trie walk over prefix sets)."""
-        limit = min(self.longest, len(matches) - i)
+    def _longest_at(self, words: list[str], folded: list[str], gaps: list[str], i: int) -> tuple[str, int] | None:
+        """(key, word count) of the longest form starting at word i: a trie walk over the prefix sets."""
+        exact, fold = self.exact, self.folded
         best = None
-        length = 1
-        while True:
-            key = self._lookup(words[i:i + length], folded[i:i + length])
-            if not key:
-                last = _strip_possessive(words[i + length - 1])
-                if last is not None:
-                    key = self._lookup(words[i:i + length - 1] + [last], folded[i:i + length - 1] + [last.casefold()])
+        w: tuple[str, ...] = ()
+        f: tuple[str, ...] = ()
+        limit = min(self.longest, len(words) - i)
+        for length in range(1, limit + 1):
+            j = i + length - 1
+            w += (words[j],)
+            f += (folded[j],)
+            key = exact.get(w) or fold.get(f)
+            if not key and f[-1].endswith("'s") and len(f[-1]) > 2:  # a possessive: Beria's, Central Committee's
+                base = words[j][:-2]
+                key = exact.get(w[:-1] + (base,)) or fold.get(f[:-1] + (base.casefold(),))
             if key:
-                best = (key, length, matches[i + length - 1].end())
-            if length == limit or not _joined(text, matches[i + length - 1], matches[i + length]):
-                return best
-            if tuple(words[i:i + length]) not in self.prefixes and tuple(folded[i:i + length]) not in self.folded_prefixes:
-                return best
-            length += 1
+                best = (key, length)
+            if w not in self.prefixes and f not in self.folded_prefixes or not _joined(words[j], gaps[j + 1]):
+                break
+        return best
 
-    def _lookup(self, words: list[str], folded: list[str]) -> str | None:
-        return self.exact.get(tuple(words)) or self.folded.get(tuple(folded))
-
-
-def _joined(text: str, left: re.Match, right: re.Match) -> bool:
-    """May these two adjacent words belong to one form? Never across punctuation, except an abbreviation's period."""
-    if JOINER.fullmatch(text, left.end(), right.start()):
+def _joined(word: str, gap: str) -> bool:
+    """May `word` and the next word, `gap` apart, belong to one form? Never across punctuation,
+    except an abbreviation's period."""
+    if gap == " " or JOINER.fullmatch(gap):
         return True
-    word = left.group()
-    return len(word) <= 3 and word[:1].isupper() and bool(ABBREVIATION_GAP.fullmatch(text, left.end(), right.start()))
-
-
-def _strip_possessive(word: str) -> str | None:
-    for ending in POSSESSIVE:
-        if word.endswith(ending) and len(word) > len(ending):
-            return word[: -len(ending)]
-    return None
+    return len(word) <= 3 and word[:1].isupper() and bool(ABBREVIATION_GAP.fullmatch(gap))

@@ -11,6 +11,8 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
+from typing import NamedTuple
 from html import unescape
 
 from .anchor import PARAGRAPH
@@ -176,22 +178,26 @@ def _with_breaks(text: str, runs: list[Run]) -> tuple[str, list[int]]:
     return "".join(chars), offsets
 
 
-@dataclass(frozen=True, order=True)
-class Insert:
-    """Text to insert at an HTML offset. Ordering keeps tags properly nested (see `apply`)."""
+class Insert(NamedTuple):
+    """Text to insert at an HTML offset. The tuple order keeps tags properly nested (see `apply`)."""
 
     offset: int
-    rank: int  # 0 = closing, 1 = opening; closings first at the same offset
-    width: int  # closings: inner (shorter) first; openings: outer (longer) first via negative width
-    text: str = field(compare=False)
+    rank: int  # 0 = closing, 1 = opening: closings first at the same offset
+    width: int  # closings: inner (shorter) first; openings: outer (longer) first, via negative width
+    depth: int  # two elements over the same span: the deeper one opens last and closes first
+    text: str
 
 
-def opening(offset: int, length: int, text: str) -> Insert:
-    return Insert(offset, 1, -length, text)
+_ORDER = itemgetter(0, 1, 2, 3)  # everything but the text, compared in C
 
 
-def closing(offset: int, length: int, text: str) -> Insert:
-    return Insert(offset, 0, length, text)
+def opening(offset: int, length: int, text: str, depth: int = 0) -> Insert:
+    """An opening tag for a span of `length` source characters; `depth` orders equal spans (outer 0)."""
+    return Insert(offset, 1, -length, depth, text)
+
+
+def closing(offset: int, length: int, text: str, depth: int = 0) -> Insert:
+    return Insert(offset, 0, length, -depth, text)
 
 
 def apply(html: str, inserts: list[Insert]) -> str:
@@ -199,7 +205,7 @@ def apply(html: str, inserts: list[Insert]) -> str:
     if not inserts:
         return html
     out, last = [], 0
-    for ins in sorted(inserts):
+    for ins in sorted(inserts, key=_ORDER):  # stable: full ties keep the order they were made in
         out.append(html[last:ins.offset])
         out.append(ins.text)
         last = ins.offset

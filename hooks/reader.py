@@ -12,10 +12,10 @@ import os
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority
+from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 
-from annotated_reader.edition import Edition, Options
+from annotated_reader.edition import Edition, Options, without_triggers
 from annotated_reader.export import build_exports, export_files
 from annotated_reader.render import resolve_links
 from annotated_reader.site import ARCHIVE_DIR, REFERENCE_PAGES, downloads_html, offline_archive, reference_markdown, shim_source
@@ -38,7 +38,7 @@ def on_config(config):
         raise PluginError(f"annotated-reader: bad `extra.reader` in mkdocs.yml: {exc}") from None
     edition = Edition.open(root, Path(config.docs_dir), options)
     _state.clear()
-    _state.update(edition=edition, root=root, keys={}, logged=set())
+    _state.update(edition=edition, root=root, keys={}, linked={}, logged=set())
     config.nav = edition.nav()
     for problem in edition.problems:
         _log(problem)
@@ -82,11 +82,15 @@ def on_page_content(html, page, config, files):
         else:
             html, keys = edition.decorate_companion(slug, html)
         _state["keys"][page.file.src_uri] = keys
-    return resolve_links(html, _resolver(page, files))
+    html = resolve_links(html, _resolver(page, files))
+    if slug:  # search indexes the page without its triggers; _put_back_triggers restores them after
+        _state["linked"][page.file.src_uri] = html
+        html = without_triggers(html)
+    return html
 
 
 @event_priority(100)  # before the search plugin indexes the page
-def on_page_context(context, page, config, nav):
+def _fill_reference_page(context, page, config, nav):
     edition: Edition = _state["edition"]
     name = page.file.src_uri[:-3]
     if name in REFERENCE_PAGES:
@@ -94,6 +98,17 @@ def on_page_context(context, page, config, nav):
             html = getattr(edition, f"{name}_html")()
         page.content = resolve_links(page.content.replace(f"<!-- reader:{name} -->", html), _resolver(page, _state["files"]))
     return context
+
+
+@event_priority(-100)  # after the search plugin has indexed the page, before the template renders it
+def _put_back_triggers(context, page, config, nav):
+    linked = _state["linked"].pop(page.file.src_uri, None)
+    if linked is not None:
+        page.content = linked
+    return context
+
+
+on_page_context = CombinedEvent(_fill_reference_page, _put_back_triggers)
 
 
 def on_env(env, config, files):

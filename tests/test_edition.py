@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 
 from annotated_reader.check import strip_front_matter
-from annotated_reader.edition import Edition, Options
+from annotated_reader.edition import Edition, Options, without_triggers
 from annotated_reader.render import render_book_markdown, resolve_links
+from annotated_reader.textmap import text_map
+from htmlcheck import misnested
 from minibook import ANNOTATIONS, GLOSSARY, PEOPLE, TIMELINE, make_project
 
 GOLDEN = Path(__file__).parent / "golden" / "edition"
@@ -101,3 +103,27 @@ def test_glossary_appearances_link_to_first_use(tmp_path):
     edition, _, _ = page(tmp_path)
     glossary = edition.glossary_html()
     assert 'href="@/book/mini-chapter.md#use-term-vozhd">The Mini Chapter</a> (1)' in glossary
+
+
+def test_part_page_is_well_nested(tmp_path):
+    _, html, _ = page(tmp_path)
+    assert misnested(html) == []
+
+
+def test_highlight_over_exactly_a_term_keeps_the_trigger_inside(tmp_path):
+    # Found on the real text: a quote that is exactly a person's name closed </mark> before </a>,
+    # which made search's HTML parser keep every later element open (and the build 25% slower).
+    exact = ANNOTATIONS.replace("{quote: the grain question}", "{quote: Comrade Ivanov}")
+    _, html, _ = page(tmp_path, annotations={"glossary.yml": GLOSSARY, "people.yml": PEOPLE, "mini-chapter.yml": exact})
+    assert re.search(r'<mark class="ra-hl" data-ann="mini-grain" id="ann-mini-grain"><a class="ra-term ra-person"[^>]*>'
+                     r'Comrade Ivanov</a></mark>', html)
+    assert misnested(html) == []
+
+
+def test_search_sees_the_same_text_without_triggers(tmp_path):
+    _, html, _ = page(tmp_path)
+    plain = without_triggers(html)
+    assert "ra-term" in html and "ra-term" not in plain
+    assert text_map(plain).text == text_map(html).text
+    assert 'class="ra-hl"' in plain and 'class="ra-marker"' in plain  # only the triggers go
+    assert misnested(plain) == []

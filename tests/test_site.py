@@ -9,6 +9,7 @@ import pytest
 
 from annotated_reader.book import load_book
 from annotated_reader.load import load_layer
+from htmlcheck import article, misnested
 from sitebuild import ROOT, build, copy_project
 
 BOOK = load_book(ROOT, ROOT / "no-such-dir")
@@ -64,6 +65,19 @@ def test_no_page_refers_to_another_origin(companion):
         html = page.read_text(encoding="utf-8")
         for tag in re.findall(r"<(?:script|link|img)\b[^>]*>", html):
             assert not pattern.search(tag), (page.name, tag)
+
+
+def test_companion_pages_are_well_nested(companion):
+    for page in sorted(companion.rglob("*.html")):
+        assert misnested(article(page.read_text(encoding="utf-8"))) == [], page.name
+
+
+@pytest.mark.real_text
+def test_reader_pages_are_well_nested(reader_site):
+    # Highlights, triggers and markers are inserted into the imported text; a misnested pair once
+    # left search's parser with every later element open (quadratic indexing, garbled sections).
+    for page in sorted(reader_site.rglob("*.html")):
+        assert misnested(article(page.read_text(encoding="utf-8"))) == [], page.name
 
 
 @pytest.mark.real_text

@@ -209,8 +209,8 @@ class EpubBuilder:
                 kind, ident = hit.key.split(":", 1)
                 target = f"glossary.xhtml#term-{ident}" if kind == "term" else f"people.xhtml#person-{ident}"
                 a, b = tm.source_spans(start, end)[0]
-                inserts.append(opening(a, b - a, f'<a class="gloss {kind}" href="{target}" id="use-{kind}-{ident}">'))
-                inserts.append(closing(b, b - a, "</a>"))
+                inserts.append(opening(a, b - a, f'<a class="gloss {kind}" href="{target}" id="use-{kind}-{ident}">', depth=1))
+                inserts.append(closing(b, b - a, "</a>", depth=1))
         return inserts
 
     def _appearances(self, key: str) -> list[tuple[str, str, int]]:
