@@ -17,6 +17,8 @@ INDEX = TermIndex([
     ("term:order-227", ["Order No. 227"], False),
     ("term:doctors-plot", ["Doctors' Plot"], True),
     ("term:politburo-ru", ["Политбюро"], False),
+    ("term:the-seven", ["the Seven"], False),          # begins with a word too common to look up alone
+    ("person:stalin-initials", ["I. V. Stalin"], True),
 ])
 
 
@@ -42,7 +44,13 @@ def found(text: str) -> list[tuple[str, str]]:
     ("by Order No. 227 of July", [("Order No. 227", "term:order-227")]),   # an abbreviation's period
     ("Comrade L. Beria", [("L. Beria", "person:beria")]),
     ("Lavrenty. Beria", [("Beria", "person:beria")]),
-    ("the Doctors’ Plot of 1953", [("Doctors’ Plot", "term:doctors-plot")]),       # plural possessive                          # a sentence end is no joiner
+    ("the Doctors’ Plot of 1953", [("Doctors’ Plot", "term:doctors-plot")]),       # plural possessive
+    ("then The Seven met", [("The Seven", "term:the-seven")]),
+    ("the Seven’s decision", [("the Seven’s", "term:the-seven")]),                  # possessive on the pair's last word
+    ("the Eight met, and the", []),                                                 # "the" at the very end
+    ("the the Seven", [("the Seven", "term:the-seven")]),
+    ("signed I. V. Stalin", [("I. V. Stalin", "person:stalin-initials")]),
+    ("I. V. Beria", [("Beria", "person:beria")]),                                   # "I. V." begins a form; "Beria" ends no such form
 ])
 def test_matching(text, expected):
     assert found(text) == expected
