@@ -62,9 +62,22 @@ def run_check(root: Path, docs_dir: Path | None = None, options: Options | None 
         result.orphans += len(placement.orphans)
         result.per_part[part.slug] = len(placement.matches)
         edition.link_terms(tm, part.slug, [])  # counts term usage for the warnings below
-    for term in edition.layer.terms:
-        if not edition.usage.get(f"term:{term.id}"):
-            problems.append(Problem(term.place.file, term.place.line, term.place.col,
-                                    f'the term "{term.term}" never occurs in the text.',
-                                    "Add the spelling the book uses to `forms`, or remove the entry.", term.id, "warning"))
+    problems.extend(_occurrence_warnings(edition))
     return result
+
+
+def _occurrence_warnings(edition: Edition) -> list[Problem]:
+    """A term the text never uses usually has a spelling missing from `forms`; `in_text: false` says it is meant."""
+    warnings = []
+    for term in edition.layer.terms:
+        uses = sum(edition.usage.get(f"term:{term.id}", {}).values())
+        if term.in_text and not uses:
+            warnings.append(Problem(term.place.file, term.place.line, term.place.col,
+                                    f'the term "{term.term}" never occurs in the text.',
+                                    "Add the spelling the book uses to `forms`; if the entry only explains the "
+                                    "commentary, add `in_text: false`; otherwise remove it.", term.id, "warning"))
+        elif not term.in_text and uses:
+            warnings.append(Problem(term.place.file, term.place.line, term.place.col,
+                                    f'the term "{term.term}" has `in_text: false` but occurs {uses} time(s) in the text.',
+                                    "Remove `in_text: false`.", term.id, "warning"))
+    return warnings

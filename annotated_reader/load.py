@@ -203,7 +203,7 @@ def _terms(doc: YamlDoc) -> Iterable[Term]:
         forms = _unique([raw["term"], *raw.get("forms", [])])
         yield Term(raw["id"], raw["term"], raw["short"], _place(doc, ("terms", i)), raw.get("category", "other"),
                    raw.get("russian", ""), raw.get("transliteration", ""), forms, bool(raw.get("case_sensitive", False)),
-                   raw.get("long", ""), list(raw.get("see_also", [])))
+                   raw.get("long", ""), list(raw.get("see_also", [])), bool(raw.get("in_text", True)))
 
 
 def _people(doc: YamlDoc) -> Iterable[Person]:

@@ -96,6 +96,7 @@ class Term:
     case_sensitive: bool = False
     long: str = ""
     see_also: list[str] = field(default_factory=list)
+    in_text: bool = True  # false: explains the commentary only; the book never uses the word
 
 
 @dataclass

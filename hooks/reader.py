@@ -136,7 +136,7 @@ def on_post_build(config):
     log.info(f"annotated-reader: wrote the offline archive {archive}")
     if edition.options.exports:
         for path in build_exports(_state["root"], Path(config.docs_dir), Path(config.site_dir), edition.options.exports,
-                                  base_url=config.site_url or ""):
+                                  base_url=config.site_url or "", edition=edition):
             log.info(f"annotated-reader: wrote the export {path}")
 
 

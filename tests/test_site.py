@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from annotated_reader.book import load_book
+from annotated_reader.export import build_exports
 from annotated_reader.load import load_layer
 from htmlcheck import article, misnested
 from sitebuild import ROOT, build, copy_project
@@ -57,6 +58,22 @@ def test_companion_has_reference_pages_and_downloads(companion):
     assert (companion / "downloads" / "stalin-new-biography-companion.epub").stat().st_size > 0
     home = (companion / "index.html").read_text(encoding="utf-8")
     assert 'href="downloads/stalin-new-biography-companion.epub"' in home
+
+
+def _standalone_jsonld(site: Path, tmp_path: Path) -> bytes:
+    project = site.parent
+    written = build_exports(project, project / "docs", tmp_path, ["jsonld"])
+    return written[0].read_bytes()
+
+
+def test_companion_build_exports_what_the_standalone_export_writes(companion, tmp_path):
+    # The build hands its loaded edition to the exports; the result must not depend on that.
+    assert (companion / "downloads" / "annotations.jsonld").read_bytes() == _standalone_jsonld(companion, tmp_path)
+
+
+@pytest.mark.real_text
+def test_reader_build_exports_what_the_standalone_export_writes(reader_site, tmp_path):
+    assert (reader_site / "downloads" / "annotations.jsonld").read_bytes() == _standalone_jsonld(reader_site, tmp_path)
 
 
 def test_no_page_refers_to_another_origin(companion):

@@ -24,12 +24,13 @@ def export_files(book, kinds: Iterable[str]) -> list[tuple[str, str]]:
 
 
 def build_exports(root: Path, docs_dir: Path, site_dir: Path, kinds: Iterable[str] = KINDS,
-                  base_url: str = "") -> list[Path]:
+                  base_url: str = "", edition=None) -> list[Path]:
     """Write the requested exports into `site_dir/downloads/` (for the site build's on_post_build).
 
     `kinds`: any of "jsonld" and "epub". The EPUB is the reader edition when the text is
     imported (the site is then a local, private build too) and the companion edition
-    otherwise. `base_url` (the site_url) makes annotation ids the site's permalinks.
+    otherwise. `base_url` (the site_url) makes annotation ids the site's permalinks. `edition`: the
+    build's loaded Edition, so its files are not read and validated a second time.
     Returns the written paths; problems of the inputs are the build's to report, not ours.
     """
     from .epub import write_epub
@@ -41,7 +42,7 @@ def build_exports(root: Path, docs_dir: Path, site_dir: Path, kinds: Iterable[st
     kinds = [k for k in kinds if k in KINDS]
     if not kinds:
         return []
-    placed = place_edition(Path(root), Path(docs_dir))
+    placed = place_edition(Path(root), Path(docs_dir), edition=edition)
     identity = Identity.of(placed.edition.book, base_url)
     target = Path(site_dir) / ARCHIVE_DIR
     target.mkdir(parents=True, exist_ok=True)

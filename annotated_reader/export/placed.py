@@ -54,9 +54,10 @@ class PlacedEdition:
         return self.edition.book.has_text
 
 
-def place_edition(root: Path, docs_dir: Path | None = None, options: Options | None = None) -> PlacedEdition:
-    """Load annotations/ and the profile; render and place every imported part."""
-    edition = Edition.open(root, docs_dir or root / "docs", options)
+def place_edition(root: Path, docs_dir: Path | None = None, options: Options | None = None,
+                  edition: Edition | None = None) -> PlacedEdition:
+    """Load annotations/ and the profile (or take the `edition` a site build has loaded); render and place every part."""
+    edition = edition or Edition.open(root, docs_dir or root / "docs", options)
     result = PlacedEdition(edition, problems=list(edition.problems))
     book = edition.book
     if not (book.meta or {}).get("title"):

@@ -1,0 +1,36 @@
+"""`reader check` warnings about glossary entries and the text: a term that never occurs, and `in_text: false`."""
+from __future__ import annotations
+
+from annotated_reader.check import run_check
+from minibook import ANNOTATIONS, GLOSSARY, PEOPLE, TIMELINE, make_project
+
+ABSENT = """
+  - id: gorkom
+    term: gorkom
+    short: A city party committee (invented entry for the test).
+"""
+
+
+def warnings(tmp_path, glossary: str) -> list[str]:
+    files = {"glossary.yml": glossary, "people.yml": PEOPLE, "timeline.yml": TIMELINE, "mini-chapter.yml": ANNOTATIONS}
+    result = run_check(make_project(tmp_path, annotations=files))
+    assert result.errors == []
+    return [p.text() for p in result.problems if p.severity == "warning"]
+
+
+def test_a_term_the_text_never_uses_is_reported_with_where_it_is(tmp_path):
+    found = warnings(tmp_path, GLOSSARY + ABSENT)
+    assert len(found) == 1
+    assert found[0].startswith("annotations/glossary.yml:")
+    assert 'the term "gorkom" never occurs in the text.' in found[0]
+    assert "`in_text: false`" in found[0]
+
+
+def test_in_text_false_says_the_absence_is_meant(tmp_path):
+    assert warnings(tmp_path, GLOSSARY + ABSENT + "    in_text: false\n") == []
+
+
+def test_in_text_false_on_a_term_the_text_uses_is_reported(tmp_path):
+    glossary = GLOSSARY.replace("    forms: [kolkhozes]\n", "    forms: [kolkhozes]\n    in_text: false\n")
+    found = warnings(tmp_path, glossary)
+    assert len(found) == 1 and 'the term "kolkhoz" has `in_text: false` but occurs 1 time(s)' in found[0], found
