@@ -30,6 +30,12 @@ def schema(name: str) -> dict:
     return json.loads((SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=None)
+def _validator(kind: str) -> jsonschema.Draft202012Validator:
+    """One per kind and process: a part file each time would re-read and re-check the schema 15 times a build."""
+    return jsonschema.Draft202012Validator(schema(kind))
+
+
 def quote_words(quote: str) -> int:
     """Words as the verbatim guard counts them, so our limit and its limit agree."""
     return len(WORD.findall(quote))
@@ -76,8 +82,7 @@ def _validate(doc: YamlDoc, kind: str, problems: list[Problem]) -> bool:
     if doc.data is None:
         problems.append(Problem(doc.file, 1, 1, "the file is empty.", f"See docs/contributing.md for the {kind} file format."))
         return False
-    validator = jsonschema.Draft202012Validator(schema(kind))
-    errors = sorted(validator.iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path)))
+    errors = sorted(_validator(kind).iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path)))
     for error in errors:
         problems.append(_schema_problem(doc, error))
     return not errors

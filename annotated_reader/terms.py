@@ -113,7 +113,7 @@ class TermIndex:
                 key = exact.get(w[:-1] + (base,)) or fold.get(f[:-1] + (base.casefold(),))
             if key:
                 best = (key, length)
-            if w not in self.prefixes and f not in self.folded_prefixes or not _joined(words[j], gaps[j + 1]):
+            if (w not in self.prefixes and f not in self.folded_prefixes) or not _joined(words[j], gaps[j + 1]):
                 break
         return best
 
