@@ -83,6 +83,8 @@ class Edition:
         self.orphans: dict[str, list[Orphan]] = {}
         self.placed_events: dict[str, str] = {}  # event id -> part slug, when anchored
         self.part_problems: dict[str, list[Problem]] = {}  # anchoring problems found while building pages
+        # slug -> (page HTML as the site rendered it, its text map, placement): the exports reuse them
+        self.placed_pages: dict[str, tuple[str, TextMap, Placement]] = {}
         self._triggers: dict[tuple[str, bool, bool], str] = {}  # trigger tags and popups, made once per build
         self._tips: dict[str, str] = {}
         self.timings: Counter = Counter()  # seconds per stage, so the benchmark can point at a regression
@@ -159,6 +161,7 @@ class Edition:
             tm = text_map(html)
             placement = self.place(slug, tm)
         self.orphans[slug] = placement.orphans
+        self.placed_pages[slug] = (html, tm, placement)
         self.part_problems[slug] = placement.problems
         inserts = []
         boundaries: set[int] = set()

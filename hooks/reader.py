@@ -128,16 +128,16 @@ def on_post_page(output, page, config):
 @event_priority(-100)  # after the offline plugin has written search/search_index.js, which the zip needs
 def on_post_build(config):
     edition: Edition = _state["edition"]
+    if not _serving["on"]:
+        archive = offline_archive(Path(config.site_dir), _archive_name(config))
+        log.info(f"annotated-reader: wrote the offline archive {archive}")
+        with edition.timed("exports"):
+            written = build_exports(_state["root"], Path(config.docs_dir), Path(config.site_dir), edition.options.exports,
+                                    base_url=config.site_url or "", edition=edition)
+        for path in written:
+            log.info(f"annotated-reader: wrote the export {path}")
     if os.environ.get("READER_TIMINGS"):  # the benchmark's per-stage figures
         Path(os.environ["READER_TIMINGS"]).write_text(json.dumps(dict(edition.timings)), encoding="utf-8")
-    if _serving["on"]:
-        return
-    archive = offline_archive(Path(config.site_dir), _archive_name(config))
-    log.info(f"annotated-reader: wrote the offline archive {archive}")
-    if edition.options.exports:
-        for path in build_exports(_state["root"], Path(config.docs_dir), Path(config.site_dir), edition.options.exports,
-                                  base_url=config.site_url or "", edition=edition):
-            log.info(f"annotated-reader: wrote the export {path}")
 
 
 def on_serve(server, config, builder):

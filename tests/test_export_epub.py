@@ -295,3 +295,13 @@ def test_epubcheck_reader_edition_of_the_real_book(tmp_path, monkeypatch, real_i
     assert result.placed >= 0.9 * result.annotations  # the layer is written on this text
     errors, warnings, output = epubcheck(out)
     assert errors == 0, output
+
+
+def test_heading_permalinks_stay_out_of_the_text_and_the_table_of_contents():
+    # A site build's pages carry toc permalinks; the exports reuse those pages.
+    from annotated_reader.export.xhtml import convert
+
+    fragment = convert('<h2 id="harbour">The Harbour<a class="headerlink" href="#harbour" title="Permanent link">¶</a></h2>'
+                       "<p>Boats came in.</p>")
+    assert fragment.sections == [("s-harbour", "The Harbour")]
+    assert "¶" not in fragment.xhtml and 'id="s-harbour"' in fragment.xhtml

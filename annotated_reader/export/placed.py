@@ -56,7 +56,12 @@ class PlacedEdition:
 
 def place_edition(root: Path, docs_dir: Path | None = None, options: Options | None = None,
                   edition: Edition | None = None) -> PlacedEdition:
-    """Load annotations/ and the profile (or take the `edition` a site build has loaded); render and place every part."""
+    """Load annotations/ and the profile (or take the `edition` a site build has loaded); render and place every part.
+
+    Parts the site build has already placed (`Edition.placed_pages`) are reused as they are: their HTML
+    differs from `render_book_markdown` only by the heading permalinks, which the text map skips and
+    the XHTML converter drops.
+    """
     edition = edition or Edition.open(root, docs_dir or root / "docs", options)
     result = PlacedEdition(edition, problems=list(edition.problems))
     book = edition.book
@@ -69,6 +74,11 @@ def place_edition(root: Path, docs_dir: Path | None = None, options: Options | N
     if not book.has_text:
         return result
     for part in book.parts:
+        if part.slug in edition.placed_pages:  # a site build placed it already: the same text, placed the same way
+            html, tm, placement = edition.placed_pages[part.slug]
+            result.problems.extend(placement.problems)
+            result.parts[part.slug] = PlacedPart(part.slug, html, tm, placement)
+            continue
         markdown = book.part_markdown(part.slug)
         if markdown is None:
             result.problems.append(Problem(str(book.text_dir / f"{part.slug}.md"), 1, 1,

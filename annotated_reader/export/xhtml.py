@@ -58,14 +58,14 @@ def convert(html: str, *, notes_title: str = "Notes") -> Fragment:
     notes = _footnotes(root, notes_title)
     sections = []
     for heading in root.iter(*HEADINGS):
+        for link in list(heading.iter("a")):  # permalinks first: their ¶ must not enter the table of contents
+            if "headerlink" in (link.get("class") or ""):
+                _drop(link)
         ident = heading.get("id")
         if ident:
             heading.set("id", f"s-{ident}")
             if heading.tag == "h2":
                 sections.append((f"s-{ident}", _text(heading)))
-        for link in heading.iter("a"):
-            if "headerlink" in (link.get("class") or ""):
-                _drop(link)
     return Fragment(serialize(root), sections, notes)
 
 
