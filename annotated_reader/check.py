@@ -8,12 +8,14 @@ not need the text and says so.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .edition import Edition, Options
 from .problems import Problem
 from .render import render_book_markdown
+from .terms import TermIndex
 from .textmap import text_map
 
 
@@ -47,6 +49,9 @@ def run_check(root: Path, docs_dir: Path | None = None, options: Options | None 
     result = CheckResult(problems, edition.book.has_text, len(edition.layer.annotations()), edition=edition)
     if not edition.book.has_text:
         return result
+    entries = [*edition.layer.terms, *edition.layer.people]
+    excludes = TermIndex([(f"{e.id}\x00{phrase}", [phrase], e.case_sensitive) for e in entries for phrase in e.exclude])
+    excluded: Counter = Counter()
     for part in edition.book.parts:
         markdown = edition.book.part_markdown(part.slug)
         if markdown is None:
@@ -62,8 +67,19 @@ def run_check(root: Path, docs_dir: Path | None = None, options: Options | None 
         result.orphans += len(placement.orphans)
         result.per_part[part.slug] = len(placement.matches)
         edition.link_terms(tm, part.slug, [])  # counts term usage for the warnings below
+        for run in tm.runs:
+            if run.linkable:
+                excluded.update(hit.key for hit in excludes.find(tm.text[run.start:run.end]))
     problems.extend(_occurrence_warnings(edition))
+    problems.extend(_exclude_warnings(entries, excluded))
     return result
+
+
+def _exclude_warnings(entries, found: Counter) -> list[Problem]:
+    """An exclude phrase the text does not contain protects nothing: usually a typo or a changed text."""
+    return [Problem(e.place.file, e.place.line, e.place.col, f'the exclude phrase "{phrase}" never occurs in the text.',
+                    "Copy the phrase exactly as the text has it, or remove it.", e.id, "warning")
+            for e in entries for phrase in e.exclude if not found[f"{e.id}\x00{phrase}"]]
 
 
 def _occurrence_warnings(edition: Edition) -> list[Problem]:

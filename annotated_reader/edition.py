@@ -75,9 +75,9 @@ class Edition:
         self.terms = {t.id: t for t in layer.terms}
         self.people = {p.id: p for p in layer.people}
         self.annotation_parts = {a.id: a.part for a in layer.annotations()}
-        entries = [(f"term:{t.id}", t.forms, t.case_sensitive) for t in layer.terms]
-        if self.options.link_people:
-            entries += [(f"person:{p.id}", p.forms, p.case_sensitive) for p in layer.people]
+        linked = [*layer.terms, *(layer.people if self.options.link_people else [])]
+        entries = [(f"{'term' if isinstance(e, Term) else 'person'}:{e.id}", e.forms, e.case_sensitive) for e in linked]
+        entries += [(None, e.exclude, e.case_sensitive) for e in linked if e.exclude]  # stop phrases
         self.index = TermIndex(entries)
         self.usage: dict[str, Counter] = defaultdict(Counter)  # key -> part slug -> count
         self.orphans: dict[str, list[Orphan]] = {}

@@ -17,6 +17,7 @@ import jsonschema
 
 from .model import (MAX_QUOTE_WORDS, Anchor, Annotation, Event, Layer, Part, PartLayer, Person, Place, Term)
 from .problems import Problem, did_you_mean
+from .terms import TermIndex
 from .yamlsource import YamlDoc, read_yaml
 
 SCHEMA_DIR = Path(__file__).parent / "schema"
@@ -208,7 +209,8 @@ def _terms(doc: YamlDoc) -> Iterable[Term]:
         forms = _unique([raw["term"], *raw.get("forms", [])])
         yield Term(raw["id"], raw["term"], raw["short"], _place(doc, ("terms", i)), raw.get("category", "other"),
                    raw.get("russian", ""), raw.get("transliteration", ""), forms, bool(raw.get("case_sensitive", False)),
-                   raw.get("long", ""), list(raw.get("see_also", [])), bool(raw.get("in_text", True)))
+                   raw.get("long", ""), list(raw.get("see_also", [])), bool(raw.get("in_text", True)),
+                   list(raw.get("exclude", [])))
 
 
 def _people(doc: YamlDoc) -> Iterable[Person]:
@@ -216,7 +218,7 @@ def _people(doc: YamlDoc) -> Iterable[Person]:
         forms = _unique([*raw.get("forms", [])] or [raw["name"]])
         yield Person(raw["id"], raw["name"], raw["short"], _place(doc, ("people", i)), raw.get("full_name", ""), forms,
                      _text(raw.get("born")), _text(raw.get("died")), list(raw.get("roles", [])), raw.get("long", ""),
-                     bool(raw.get("case_sensitive", True)))
+                     bool(raw.get("case_sensitive", True)), list(raw.get("exclude", [])))
 
 
 def _events(doc: YamlDoc, slugs: list[str], problems: list[Problem]) -> Iterable[Event]:
@@ -284,6 +286,15 @@ def cross_check(layer: Layer, slugs: list[str]) -> list[Problem]:
                                         "A form may link to one entry only: remove it here or there, or use a longer form.", entry.id))
             else:
                 owners.setdefault(key, (entry.id, entry.place))
+
+    for entry in [*layer.terms, *layer.people]:
+        own = TermIndex([("own", entry.forms, entry.case_sensitive)])
+        for phrase in entry.exclude:
+            if not any(True for _ in own.find(phrase)):
+                problems.append(Problem(entry.place.file, entry.place.line, entry.place.col,
+                                        f'the exclude phrase "{phrase}" contains none of the forms of "{entry.id}", so it changes nothing.',
+                                        "Write the whole phrase the text has around the form, e.g. \"Kiev Theological Seminary\" "
+                                        "for the form \"seminary\".", entry.id))
 
     for term in layer.terms:
         for ref in term.see_also:

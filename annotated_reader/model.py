@@ -97,6 +97,7 @@ class Term:
     long: str = ""
     see_also: list[str] = field(default_factory=list)
     in_text: bool = True  # false: explains the commentary only; the book never uses the word
+    exclude: list[str] = field(default_factory=list)  # phrases where a form means something else: never linked
 
 
 @dataclass
@@ -114,6 +115,7 @@ class Person:
     roles: list[str] = field(default_factory=list)
     long: str = ""
     case_sensitive: bool = True
+    exclude: list[str] = field(default_factory=list)  # phrases where a form means someone or something else
 
     @property
     def dates(self) -> str:

@@ -33,10 +33,17 @@ def _tokens(text: str) -> list[str]:
     return [m.group().replace("’", "'") for m in TOKEN.finditer(text)]
 
 
-class TermIndex:
-    """Lookup table from forms to entry keys (e.g. "term:vozhd", "person:beria")."""
+STOP = "\x00stop"  # the key of a stop phrase: found like a form, so it wins as the longest match, never reported
 
-    def __init__(self, entries: Iterable[tuple[str, Iterable[str], bool]]):
+
+class TermIndex:
+    """Lookup table from forms to entry keys (e.g. "term:vozhd", "person:beria").
+
+    An entry whose key is None holds stop phrases: where one of them occurs, its words are
+    consumed and nothing is reported, so "Kiev Theological Seminary" keeps "seminary" unlinked.
+    """
+
+    def __init__(self, entries: Iterable[tuple[str | None, Iterable[str], bool]]):
         self.exact: dict[tuple[str, ...], str] = {}
         self.folded: dict[tuple[str, ...], str] = {}
         # Where a hit can begin, folded: a one-word form (or its 's), or the first two words of a longer one.
@@ -48,6 +55,7 @@ class TermIndex:
         self.prefixes: set[tuple[str, ...]] = set()  # proper prefixes of multi-word forms
         self.folded_prefixes: set[tuple[str, ...]] = set()
         for key, forms, case_sensitive in entries:
+            key = STOP if key is None else key
             for form in forms:
                 words = tuple(_tokens(form))
                 if not words:
@@ -94,7 +102,8 @@ class TermIndex:
             if hit:
                 key, length = hit
                 after = i + length
-                yield Hit(ends[2 * i], ends[2 * after - 1], key)
+                if key != STOP:
+                    yield Hit(ends[2 * i], ends[2 * after - 1], key)
 
     def _longest_at(self, words: list[str], folded: list[str], gaps: list[str], i: int) -> tuple[str, int] | None:
         """(key, word count) of the longest form starting at word i: a trie walk over the prefix sets."""

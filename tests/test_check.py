@@ -34,3 +34,26 @@ def test_in_text_false_on_a_term_the_text_uses_is_reported(tmp_path):
     glossary = GLOSSARY.replace("    forms: [kolkhozes]\n", "    forms: [kolkhozes]\n    in_text: false\n")
     found = warnings(tmp_path, glossary)
     assert len(found) == 1 and 'the term "kolkhoz" has `in_text: false` but occurs 1 time(s)' in found[0], found
+
+
+def test_exclude_phrase_keeps_its_words_unlinked(tmp_path):
+    glossary = GLOSSARY.replace("    case_sensitive: true\n", '    case_sensitive: true\n    exclude: ["The Politburo’s answer"]\n')
+    files = {"glossary.yml": glossary, "people.yml": PEOPLE, "timeline.yml": TIMELINE, "mini-chapter.yml": ANNOTATIONS}
+    result = run_check(make_project(tmp_path, annotations=files))
+    assert [p.text() for p in result.problems] == []
+    assert sum(result.edition.usage["term:politburo"].values()) == 1  # of two: the other sits inside the phrase
+
+
+def test_exclude_phrase_without_a_form_is_an_error(tmp_path):
+    glossary = GLOSSARY.replace("    forms: [kolkhozes]\n", '    forms: [kolkhozes]\n    exclude: ["collective farms"]\n')
+    files = {"glossary.yml": glossary, "people.yml": PEOPLE, "timeline.yml": TIMELINE, "mini-chapter.yml": ANNOTATIONS}
+    result = run_check(make_project(tmp_path, annotations=files))
+    assert [p.message for p in result.errors] == [
+        'the exclude phrase "collective farms" contains none of the forms of "kolkhoz", so it changes nothing.']
+    assert result.errors[0].text().startswith("annotations/glossary.yml:")
+
+
+def test_exclude_phrase_the_text_lacks_is_reported(tmp_path):
+    glossary = GLOSSARY.replace("    forms: [kolkhozes]\n", '    forms: [kolkhozes]\n    exclude: ["the kolkhozes of Siberia"]\n')
+    found = warnings(tmp_path, glossary)
+    assert len(found) == 1 and 'the exclude phrase "the kolkhozes of Siberia" never occurs in the text.' in found[0]

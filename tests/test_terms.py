@@ -60,3 +60,14 @@ def test_lookup_cost_does_not_depend_on_the_number_of_forms():
     big = TermIndex([(f"term:t{i}", [f"zzterm{i}", f"zz term {i}"], False) for i in range(5000)])
     assert len(big) == 10000
     assert [h.key for h in big.find("a zz term 4321 here and zzterm17")] == ["term:t4321", "term:t17"]
+
+
+def test_stop_phrases_consume_their_words_and_report_nothing():
+    index = TermIndex([
+        ("term:seminary", ["seminary"], False),
+        ("person:kalinin", ["Kalinin"], True),
+        (None, ["Kiev Theological Seminary", "Rzhev and Kalinin"], False),  # an entry's `exclude` phrases
+    ])
+    text = "He left the Kiev Theological Seminary for another seminary; the Germans took Rzhev and Kalinin, and Kalinin spoke."
+    assert [(text[h.start:h.end], h.key) for h in index.find(text)] == [
+        ("seminary", "term:seminary"), ("Kalinin", "person:kalinin")]

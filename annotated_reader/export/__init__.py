@@ -33,15 +33,15 @@ def build_exports(root: Path, docs_dir: Path, site_dir: Path, kinds: Iterable[st
     build's loaded Edition, so its files are not read and validated a second time.
     Returns the written paths; problems of the inputs are the build's to report, not ours.
     """
-    from .epub import write_epub
-    from .identity import Identity
-    from .jsonld import collection, dumps
-    from .command import DEFAULT_JSONLD, epub_name
-    from .placed import place_edition
-
     kinds = [k for k in kinds if k in KINDS]
     if not kinds:
         return []
+    from .command import DEFAULT_JSONLD, epub_name
+    from .epub import write_epub
+    from .identity import Identity
+    from .jsonld import collection, dumps
+    from .placed import place_edition
+
     placed = place_edition(Path(root), Path(docs_dir), edition=edition)
     identity = Identity.of(placed.edition.book, base_url)
     target = Path(site_dir) / ARCHIVE_DIR
