@@ -24,6 +24,7 @@ SCHEMA_DIR = Path(__file__).parent / "schema"
 DATA_FILES = {"glossary.yml": "glossary", "people.yml": "people", "timeline.yml": "timeline"}
 LINK = re.compile(r"\]\(\s*(part|ann|term|person|event):([^)\s#]*)(#[^)\s]*)?\s*\)")
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+PUNCTUATION = re.compile(r"[^\w\s'’.\-‐‑]|_")  # what no form or exclude phrase can span (terms.JOINER)
 
 
 @lru_cache(maxsize=None)
@@ -278,6 +279,11 @@ def cross_check(layer: Layer, slugs: list[str]) -> list[Problem]:
     owners: dict[str, tuple[str, Place]] = {}
     for entry in [*layer.terms, *layer.people]:
         for form in entry.forms:
+            mark = PUNCTUATION.search(form)
+            if mark:
+                problems.append(Problem(entry.place.file, entry.place.line, entry.place.col,
+                                        f'the form "{form}" has "{mark.group()}" in it; a form never spans punctuation, '
+                                        "so it would never match.", "Keep to the words on one side of the punctuation.", entry.id))
             key = form.replace("’", "'").casefold()
             if key in owners and owners[key][0] != entry.id:
                 owner, place = owners[key]
@@ -290,7 +296,13 @@ def cross_check(layer: Layer, slugs: list[str]) -> list[Problem]:
     for entry in [*layer.terms, *layer.people]:
         own = TermIndex([("own", entry.forms, entry.case_sensitive)])
         for phrase in entry.exclude:
-            if not any(True for _ in own.find(phrase)):
+            mark = PUNCTUATION.search(phrase)
+            if mark:
+                problems.append(Problem(entry.place.file, entry.place.line, entry.place.col,
+                                        f'the exclude phrase "{phrase}" has "{mark.group()}" in it; like a form, a phrase never '
+                                        "spans punctuation, so it would never match.",
+                                        "Keep to the words on one side of the punctuation.", entry.id))
+            elif not any(True for _ in own.find(phrase)):
                 problems.append(Problem(entry.place.file, entry.place.line, entry.place.col,
                                         f'the exclude phrase "{phrase}" contains none of the forms of "{entry.id}", so it changes nothing.',
                                         "Write the whole phrase the text has around the form, e.g. \"Kiev Theological Seminary\" "

@@ -57,3 +57,19 @@ def test_exclude_phrase_the_text_lacks_is_reported(tmp_path):
     glossary = GLOSSARY.replace("    forms: [kolkhozes]\n", '    forms: [kolkhozes]\n    exclude: ["the kolkhozes of Siberia"]\n')
     found = warnings(tmp_path, glossary)
     assert len(found) == 1 and 'the exclude phrase "the kolkhozes of Siberia" never occurs in the text.' in found[0]
+
+
+def test_exclude_phrase_across_punctuation_is_an_error(tmp_path):
+    glossary = GLOSSARY.replace("    forms: [kolkhozes]\n", '    forms: [kolkhozes]\n    exclude: ["kolkhozes (farms)"]\n')
+    files = {"glossary.yml": glossary, "people.yml": PEOPLE, "timeline.yml": TIMELINE, "mini-chapter.yml": ANNOTATIONS}
+    result = run_check(make_project(tmp_path, annotations=files))
+    assert [p.message for p in result.errors] == [
+        'the exclude phrase "kolkhozes (farms)" has "(" in it; like a form, a phrase never spans punctuation, so it would never match.']
+
+
+def test_form_across_punctuation_is_an_error(tmp_path):
+    glossary = GLOSSARY.replace("    forms: [kolkhozes]\n", '    forms: ["kolkhozes, farms"]\n')
+    files = {"glossary.yml": glossary, "people.yml": PEOPLE, "timeline.yml": TIMELINE, "mini-chapter.yml": ANNOTATIONS}
+    result = run_check(make_project(tmp_path, annotations=files))
+    assert [p.message for p in result.errors] == [
+        'the form "kolkhozes, farms" has "," in it; a form never spans punctuation, so it would never match.']
