@@ -1,4 +1,4 @@
-"""`reader check` warnings about glossary entries and the text: a term that never occurs, and `in_text: false`."""
+"""`reader check` on glossary entries: terms the text never uses, `in_text: false`, `exclude` phrases, punctuation."""
 from __future__ import annotations
 
 from annotated_reader.check import run_check
@@ -11,9 +11,22 @@ ABSENT = """
 """
 
 
-def warnings(tmp_path, glossary: str) -> list[str]:
+def check(tmp_path, glossary: str):
     files = {"glossary.yml": glossary, "people.yml": PEOPLE, "timeline.yml": TIMELINE, "mini-chapter.yml": ANNOTATIONS}
-    result = run_check(make_project(tmp_path, annotations=files))
+    return run_check(make_project(tmp_path, annotations=files))
+
+
+def kolkhoz(extra: str) -> str:
+    """The mini glossary with `extra` (YAML lines) added to, or replacing the forms of, the kolkhoz entry."""
+    return GLOSSARY.replace("    forms: [kolkhozes]\n", extra if extra.startswith("    forms:") else "    forms: [kolkhozes]\n" + extra)
+
+
+def errors(tmp_path, glossary: str) -> list[str]:
+    return [p.message for p in check(tmp_path, glossary).errors]
+
+
+def warnings(tmp_path, glossary: str) -> list[str]:
+    result = check(tmp_path, glossary)
     assert result.errors == []
     return [p.text() for p in result.problems if p.severity == "warning"]
 
@@ -31,45 +44,34 @@ def test_in_text_false_says_the_absence_is_meant(tmp_path):
 
 
 def test_in_text_false_on_a_term_the_text_uses_is_reported(tmp_path):
-    glossary = GLOSSARY.replace("    forms: [kolkhozes]\n", "    forms: [kolkhozes]\n    in_text: false\n")
-    found = warnings(tmp_path, glossary)
+    found = warnings(tmp_path, kolkhoz("    in_text: false\n"))
     assert len(found) == 1 and 'the term "kolkhoz" has `in_text: false` but occurs 1 time(s)' in found[0], found
 
 
 def test_exclude_phrase_keeps_its_words_unlinked(tmp_path):
     glossary = GLOSSARY.replace("    case_sensitive: true\n", '    case_sensitive: true\n    exclude: ["The Politburo’s answer"]\n')
-    files = {"glossary.yml": glossary, "people.yml": PEOPLE, "timeline.yml": TIMELINE, "mini-chapter.yml": ANNOTATIONS}
-    result = run_check(make_project(tmp_path, annotations=files))
+    result = check(tmp_path, glossary)
     assert [p.text() for p in result.problems] == []
     assert sum(result.edition.usage["term:politburo"].values()) == 1  # of two: the other sits inside the phrase
 
 
 def test_exclude_phrase_without_a_form_is_an_error(tmp_path):
-    glossary = GLOSSARY.replace("    forms: [kolkhozes]\n", '    forms: [kolkhozes]\n    exclude: ["collective farms"]\n')
-    files = {"glossary.yml": glossary, "people.yml": PEOPLE, "timeline.yml": TIMELINE, "mini-chapter.yml": ANNOTATIONS}
-    result = run_check(make_project(tmp_path, annotations=files))
+    result = check(tmp_path, kolkhoz('    exclude: ["collective farms"]\n'))
     assert [p.message for p in result.errors] == [
         'the exclude phrase "collective farms" contains none of the forms of "kolkhoz", so it changes nothing.']
     assert result.errors[0].text().startswith("annotations/glossary.yml:")
 
 
 def test_exclude_phrase_the_text_lacks_is_reported(tmp_path):
-    glossary = GLOSSARY.replace("    forms: [kolkhozes]\n", '    forms: [kolkhozes]\n    exclude: ["the kolkhozes of Siberia"]\n')
-    found = warnings(tmp_path, glossary)
+    found = warnings(tmp_path, kolkhoz('    exclude: ["the kolkhozes of Siberia"]\n'))
     assert len(found) == 1 and 'the exclude phrase "the kolkhozes of Siberia" never occurs in the text.' in found[0]
 
 
 def test_exclude_phrase_across_punctuation_is_an_error(tmp_path):
-    glossary = GLOSSARY.replace("    forms: [kolkhozes]\n", '    forms: [kolkhozes]\n    exclude: ["kolkhozes (farms)"]\n')
-    files = {"glossary.yml": glossary, "people.yml": PEOPLE, "timeline.yml": TIMELINE, "mini-chapter.yml": ANNOTATIONS}
-    result = run_check(make_project(tmp_path, annotations=files))
-    assert [p.message for p in result.errors] == [
+    assert errors(tmp_path, kolkhoz('    exclude: ["kolkhozes (farms)"]\n')) == [
         'the exclude phrase "kolkhozes (farms)" has "(" in it; like a form, a phrase never spans punctuation, so it would never match.']
 
 
 def test_form_across_punctuation_is_an_error(tmp_path):
-    glossary = GLOSSARY.replace("    forms: [kolkhozes]\n", '    forms: ["kolkhozes, farms"]\n')
-    files = {"glossary.yml": glossary, "people.yml": PEOPLE, "timeline.yml": TIMELINE, "mini-chapter.yml": ANNOTATIONS}
-    result = run_check(make_project(tmp_path, annotations=files))
-    assert [p.message for p in result.errors] == [
+    assert errors(tmp_path, kolkhoz('    forms: ["kolkhozes, farms"]\n')) == [
         'the form "kolkhozes, farms" has "," in it; a form never spans punctuation, so it would never match.']
