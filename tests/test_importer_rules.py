@@ -11,6 +11,7 @@ from annotated_reader.importer.model import Block, Line, Note, Paragraph
 from annotated_reader.importer.paragraphs import (JoinRules, build_vocabulary, continues, decide_hyphen,
                                                   ends_sentence, join_text, merge_blocks)
 from annotated_reader.importer.plates import lift_plates
+from annotated_reader.importer.source import blocks_of, split_lines
 from annotated_reader.importer.titlecase import slugify, title_case, unique_id
 from annotated_reader.importer.words import count_words, markdown_words
 
@@ -82,12 +83,8 @@ def test_join_text_reports_the_join_and_the_hyphen_decision():
 
 
 def _blocks(*texts: str) -> list[Block]:
-    out, n = [], 1
-    for text in texts:
-        lines = text.split("\n")
-        out.append(Block([Line(n + i, line) for i, line in enumerate(lines)]))
-        n += len(lines) + 1
-    return out
+    """Blocks as the importer makes them from texts separated by blank lines."""
+    return blocks_of(split_lines("\n\n".join(texts)))
 
 
 @pytest.mark.parametrize("texts, expected", [

@@ -11,6 +11,7 @@ from annotated_reader.importer.frontmatter import parse_contents, parse_title_pa
 from annotated_reader.importer.model import Block, Line
 from annotated_reader.importer.notes import parse_notes
 from annotated_reader.importer.paragraphs import JoinRules
+from annotated_reader.importer.source import blocks_of, split_lines
 
 PROFILE = parse_profile("""
 contents_heading: null
@@ -57,12 +58,8 @@ def test_import_text_is_pure_and_reports_empty_text():
 
 
 def _notes(*texts: str) -> list[Block]:
-    blocks, n = [], 1
-    for text in texts:
-        lines = text.split("\n")
-        blocks.append(Block([Line(n + i, line) for i, line in enumerate(lines)]))
-        n += len(lines) + 1
-    return blocks
+    """Blocks as the importer makes them from texts separated by blank lines."""
+    return blocks_of(split_lines("\n\n".join(texts)))
 
 
 def test_notes_paragraphs_page_cuts_and_groups():

@@ -64,14 +64,18 @@ def _inputs_summary(problems: list[Problem]) -> str:
             "(entries with errors are left out; `reader check` lists them)")
 
 
-def _refused_by_strict(args: argparse.Namespace, placed, kind: str) -> bool:
-    """With --strict, errors in the inputs stop the export before anything is written."""
+def _placed_unless_refused(args: argparse.Namespace, root: Path, kind: str):
+    """The placed edition, or None (said why) when the profile cannot be read or, with --strict,
+    the inputs have errors: then nothing is written."""
+    placed = _place(root)
+    if placed is None:
+        return None
     errors = [p for p in placed.problems if p.severity == "error"]
     if args.strict and errors:
         _print(errors)
         print(f"reader export {kind}: {len(errors)} error(s) in the inputs; nothing was written (--strict).", file=sys.stderr)
-        return True
-    return False
+        return None
+    return placed
 
 
 def cmd_export_jsonld(args: argparse.Namespace) -> int:
@@ -81,10 +85,8 @@ def cmd_export_jsonld(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     root = Path(args.root)
-    placed = _place(root)
+    placed = _placed_unless_refused(args, root, "jsonld")
     if placed is None:
-        return EXIT_PROBLEMS
-    if _refused_by_strict(args, placed, "jsonld"):
         return EXIT_PROBLEMS
     data = collection(placed, Identity.of(placed.edition.book, args.base_url))
     out = Path(args.out) if args.out else root / DEFAULT_JSONLD
@@ -103,14 +105,12 @@ def cmd_export_epub(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     root = Path(args.root)
-    placed = _place(root)
+    placed = _placed_unless_refused(args, root, "epub")
     if placed is None:
         return EXIT_PROBLEMS
     if args.edition == "full" and not placed.parts:
         print(f"{root / 'docs' / 'book'}:1:1: error: no imported text, so the full edition cannot be made. "
               "Run `reader import <your copy>` first, or use --edition companion.", file=sys.stderr)
-        return EXIT_PROBLEMS
-    if _refused_by_strict(args, placed, "epub"):
         return EXIT_PROBLEMS
     identity = Identity.of(placed.edition.book)
     kind = args.edition if args.edition != "auto" else ("full" if placed.parts else "companion")

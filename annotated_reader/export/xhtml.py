@@ -88,7 +88,7 @@ def _valid_attribute(name: str) -> bool:
 
 def _strip_comments(root) -> None:
     for comment in root.xpath("//comment()"):
-        _drop_keep_tail(comment)
+        _drop(comment)
 
 
 def _footnotes(root, title: str) -> int:
@@ -147,53 +147,40 @@ def _footnotes(root, title: str) -> int:
 
 def _drop_backref(link) -> None:
     """Remove a `↩` backref and the no-break space Python-Markdown puts before it."""
-    previous = link.getprevious()
-    parent = link.getparent()
-    if previous is not None:
-        previous.tail = (previous.tail or "").rstrip("\xa0 ") + (link.tail or "")
-    else:
-        parent.text = (parent.text or "").rstrip("\xa0 ") + (link.tail or "")
-    parent.remove(link)
+    _drop(link, strip="\xa0 ")
 
 
-def _drop(element) -> None:
-    """Remove an element and its content, keeping the text after it."""
-    _drop_keep_tail(element)
-
-
-def _drop_keep_tail(node) -> None:
-    parent = node.getparent()
-    if parent is None:
+def _drop(element, strip: str = "") -> None:
+    """Remove an element and its content, keeping the text after it (`strip`: characters to trim before it)."""
+    if element.getparent() is None:
         return
-    tail = node.tail or ""
-    previous = node.getprevious()
-    if previous is not None:
-        previous.tail = (previous.tail or "") + tail
-    else:
-        parent.text = (parent.text or "") + tail
-    parent.remove(node)
+    _append_before(element, element.tail or "", strip)
+    element.getparent().remove(element)
 
 
 def unwrap(element) -> None:
     """Replace an element by its content (text and children), keeping its tail."""
     parent = element.getparent()
-    previous = element.getprevious()
-    if previous is not None:
-        previous.tail = (previous.tail or "") + (element.text or "")
-    else:
-        parent.text = (parent.text or "") + (element.text or "")
+    _append_before(element, element.text or "")
     children = list(element)
     index = parent.index(element)
     for offset, child in enumerate(children):
         parent.insert(index + offset, child)
-    tail = element.tail or ""
     if children:
-        children[-1].tail = (children[-1].tail or "") + tail
-    elif previous is not None:
-        previous.tail = (previous.tail or "") + tail
+        children[-1].tail = (children[-1].tail or "") + (element.tail or "")
     else:
-        parent.text = (parent.text or "") + tail
+        _append_before(element, element.tail or "")
     parent.remove(element)
+
+
+def _append_before(element, text: str, strip: str = "") -> None:
+    """Add `text` to what precedes `element`: its previous sibling's tail, or else its parent's text."""
+    previous = element.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "").rstrip(strip) + text  # rstrip("") strips nothing
+    else:
+        parent = element.getparent()
+        parent.text = (parent.text or "").rstrip(strip) + text
 
 
 def _text(element) -> str:
