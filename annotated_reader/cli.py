@@ -11,6 +11,7 @@ import os
 import sys
 from pathlib import Path
 
+from .importer.forms import FORMS
 from .problems import Problem
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1  # argparse itself exits 2 on bad usage
@@ -22,11 +23,12 @@ def _print_problems(problems: list[Problem], fmt: str = "text") -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    """Import a plain-text edition into Markdown parts (gitignored), a manifest and a report."""
+    """Import a copy of the book (any form) into Markdown parts (gitignored), a manifest and a report."""
     from .importer import ImportFailed, format_report, import_book
 
     try:
-        report = import_book(Path(args.source), Path(args.out), Path(args.profile) if args.profile else None)
+        report = import_book(Path(args.source), Path(args.out), Path(args.profile) if args.profile else None,
+                             form=args.form)
     except ImportFailed as failure:
         _print_problems(failure.problems)
         print(f"reader import: {len(failure.problems)} problem(s); nothing was written.", file=sys.stderr)
@@ -57,8 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="reader", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("import", help="import your copy of the book (plain text) into docs/book/")
-    p.add_argument("source", help="the plain-text export of the book")
+    p = sub.add_parser("import", help="import your copy of the book (text, wrapped text, EPUB or PDF) into docs/book/")
+    p.add_argument("source", help="your copy of the book: an EPUB, a PDF, or a text export")
+    p.add_argument("--form", choices=FORMS, help="the copy's form, when the guess from its content is wrong")
     p.add_argument("--out", default="docs/book", help="output folder (default: %(default)s; gitignored)")
     p.add_argument("--profile", help="book profile YAML (default: profiles/stalin-new-biography.yml)")
     p.set_defaults(func=cmd_import)

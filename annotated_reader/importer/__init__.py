@@ -1,8 +1,9 @@
-"""Importer: a plain-text export of a print edition -> Markdown parts, manifest and report.
+"""Importer: a reader's copy of the book (text, wrapped text, EPUB, PDF) -> Markdown parts, manifest and report.
 
-`import_text` is the pure core (a string in, an ImportResult out);
-`import_book` adds the file edges: reading the source and the profile, and
-writing docs/book/ only when there is no error. Everything book-specific comes
+`import_text` is the pure core (the canonical paragraph-per-line text in, an
+ImportResult out); `forms` turns each form a reader may own into that text;
+`import_book` adds the file edges: reading the file and the profile, choosing
+the form's reader, and writing docs/book/ only when there is no error. Everything book-specific comes
 from the profile (profiles/<book>.yml), so another book exported the same way
 needs a new profile, not new code.
 """
@@ -15,10 +16,11 @@ from ..problems import Problem
 from .model import ImportResult
 from .pipeline import import_text
 from .profile import Profile, ProfileError, load_profile, parse_profile
+from .forms import FORMS, FormText, detect_form, reader_for
 from .report import format_report
-from .source import read_source
+from .source import read_bytes
 
-__all__ = ["ImportFailed", "ImportResult", "Profile", "default_profile_path", "format_report",
+__all__ = ["FORMS", "ImportFailed", "ImportResult", "Profile", "default_profile_path", "format_report",
            "import_book", "import_text", "load_profile", "parse_profile"]
 
 DEFAULT_PROFILE = "stalin-new-biography.yml"
@@ -38,11 +40,12 @@ def default_profile_path() -> Path:
     return packaged if packaged.is_file() else Path.cwd() / "profiles" / DEFAULT_PROFILE
 
 
-def import_book(source: Path, out_dir: Path, profile_path: Path | None = None) -> dict:
+def import_book(source: Path, out_dir: Path, profile_path: Path | None = None, form: str | None = None) -> dict:
     """Import `source` into `out_dir` and return the report; raise ImportFailed on any error.
 
-    Nothing is written unless the import succeeds, so a failed run never leaves
-    a half-imported book behind. Files of an earlier import that the new one no
+    `form` is one of FORMS, or None to detect it from the file's bytes. Nothing
+    is written unless the import succeeds, so a failed run never leaves a
+    half-imported book behind. Files of an earlier import that the new one no
     longer produces (listed in its manifest) are removed.
     """
     profile_file = profile_path or default_profile_path()
@@ -50,18 +53,45 @@ def import_book(source: Path, out_dir: Path, profile_path: Path | None = None) -
         profile = load_profile(profile_file, str(profile_file))
     except ProfileError as error:
         raise ImportFailed(error.problems) from None
-    text, problems = read_source(source, str(source))
-    if text is None:
+    data, problems = read_bytes(source, str(source))
+    if data is None:
         raise ImportFailed(problems)
-    result = import_text(text, profile, str(source))
+    copy, detected = read_copy(data, str(source), profile, form)
+    if copy.errors:
+        raise ImportFailed(_sorted(copy.errors))
+    result = import_text(copy.text, profile, str(source), marker_style=copy.marker_style)
     if result.errors:
-        raise ImportFailed(sorted(result.errors, key=lambda p: (p.file, p.line, p.col)))
+        raise ImportFailed(_sorted([copy.relocate(p) for p in result.errors]))
+    result.report["form"] = form_report(copy, detected)
+    result.report["unresolved"] = [dict(entry, **_where(copy, entry)) for entry in result.report["unresolved"]]
+    result.files["import-report.json"] = json.dumps(result.report, ensure_ascii=False, indent=2) + "\n"
     try:
         _write(out_dir, result.files)
     except OSError as error:
         raise ImportFailed([Problem(str(out_dir), 1, 1, f"the output folder cannot be written: {error.strerror}",
                                     "Pass --out with a folder you can write to.", "output-unwritable")]) from None
     return result.report
+
+
+def read_copy(data: bytes, name: str, profile: Profile, form: str | None = None) -> tuple[FormText, bool]:
+    """The copy as canonical text, read by `form`'s reader or the detected one; (copy, was it detected)."""
+    detected = form is None
+    return reader_for(form or detect_form(data))(data, name, profile), detected
+
+
+def form_report(copy: FormText, detected: bool) -> dict:
+    """The report's account of the form: what it was, what was dropped, how markers were found."""
+    return {"name": copy.form, "detected": detected, "furniture": dict(copy.furniture),
+            "markers": dict(copy.markers), "doubtful": list(copy.doubtful)}
+
+
+def _where(copy: FormText, entry: dict) -> dict:
+    place = copy.place(entry["line"])
+    return {"file": place.file, "line": place.line, "col": 1} if place else {}
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.file, p.line, p.col))
 
 
 def _write(out_dir: Path, files: dict[str, str]) -> None:

@@ -28,8 +28,11 @@ from .titlecase import slugify, title_case, unique_id
 from .words import count_words, markdown_words
 
 
-def import_text(text: str, profile: Profile, source_name: str) -> ImportResult:
-    """Import a plain-text export given as a string; problems are returned, not raised."""
+def import_text(text: str, profile: Profile, source_name: str, marker_style: str = "superscript") -> ImportResult:
+    """Import the canonical text given as a string; problems are returned, not raised.
+
+    `marker_style` says how the text carries note markers (forms.MARKER_STYLES).
+    """
     result = ImportResult(source_name, {})
     repairs, problems = result.repairs, result.problems
     raw_lines = split_lines(text)

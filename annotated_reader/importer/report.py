@@ -61,7 +61,19 @@ def build_manifest(result: ImportResult, source: dict, part_words: dict[str, int
 
 def format_report(report: dict) -> str:
     """The summary `reader import` prints."""
-    rows = [f"{'part':<28} {'paragraphs':>10} {'words':>9} {'notes':>7}"]
+    rows = []
+    if "form" in report:
+        form = report["form"]
+        how = "detected" if form["detected"] else "as asked with --form"
+        rows.append(f"form: {form['name']} ({how})")
+        if form["furniture"]:
+            rows.append("page furniture dropped: " + ", ".join(f"{k} {v}" for k, v in form["furniture"].items()))
+        if form["markers"]:
+            rows.append("note markers found by: " + ", ".join(f"{k} {v}" for k, v in form["markers"].items()))
+        if form["doubtful"]:
+            rows.append(f"doubtful markers left unlinked: {len(form['doubtful'])} (see import-report.json)")
+        rows.append("")
+    rows.append(f"{'part':<28} {'paragraphs':>10} {'words':>9} {'notes':>7}")
     for part in report["parts"]:
         rows.append(f"{part['slug']:<28} {part['paragraphs']:>10,} {part['words']:>9,} {part['notes_linked']:>7,}")
     total_paragraphs = sum(p["paragraphs"] for p in report["parts"])

@@ -13,8 +13,8 @@ from ..problems import Problem
 from .model import Block, Line, Repair
 
 
-def read_source(path: Path, name: str) -> tuple[str | None, list[Problem]]:
-    """Return the decoded text, or None and the problems that prevent reading it."""
+def read_bytes(path: Path, name: str) -> tuple[bytes | None, list[Problem]]:
+    """Return the file's bytes, or None and the problems that prevent reading them."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -27,7 +27,10 @@ def read_source(path: Path, name: str) -> tuple[str | None, list[Problem]]:
     except OSError as error:
         return None, [Problem(name, 1, 1, f"the source text cannot be read: {error.strerror}", "",
                               "source-unreadable")]
-    return decode_source(data, name)
+    if not data.strip():
+        return None, [Problem(name, 1, 1, "the source text is empty",
+                              "Export the book again; the import needs its full text.", "source-empty")]
+    return data, []
 
 
 def decode_source(data: bytes, name: str) -> tuple[str | None, list[Problem]]:
