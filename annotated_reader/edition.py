@@ -250,8 +250,9 @@ class Edition:
     def _annotation_html(self, ann: Annotation) -> str:
         return markdown_to_html(ann.body, self.annotation_parts)
 
-    def _sources_html(self, ann: Annotation) -> list[str]:
-        return [markdown_to_html(source, self.annotation_parts, inline=True) for source in ann.sources]
+    def _sources_html(self, entry: Annotation | Term | Person) -> list[str]:
+        """The citations of an annotation, a glossary entry or a person."""
+        return [markdown_to_html(source, self.annotation_parts, inline=True) for source in entry.sources]
 
     def companion_markdown(self, slug: str) -> str:
         """The study-guide page of a part when no text was imported (front matter + HTML)."""
@@ -281,14 +282,14 @@ class Edition:
         terms = sorted(self.layer.terms, key=lambda t: t.term.casefold())
         return template("glossary.html").render(
             entries=[(t, markdown_to_html(t.short, self.annotation_parts), markdown_to_html(t.long, self.annotation_parts),
-                      self._appearances(f"term:{t.id}")) for t in terms],
+                      self._appearances(f"term:{t.id}"), self._sources_html(t)) for t in terms],
             letters=_letters(t.term for t in terms), terms=self.terms, has_text=self.book.has_text)
 
     def people_html(self) -> str:
         people = sorted(self.layer.people, key=_surname_key)
         return template("people.html").render(
             entries=[(p, markdown_to_html(p.short, self.annotation_parts), markdown_to_html(p.long, self.annotation_parts),
-                      self._appearances(f"person:{p.id}")) for p in people],
+                      self._appearances(f"person:{p.id}"), self._sources_html(p)) for p in people],
             letters=_letters(_surname_key(p) for p in people), has_text=self.book.has_text)
 
     def timeline_html(self) -> str:

@@ -211,7 +211,7 @@ def _terms(doc: YamlDoc) -> Iterable[Term]:
         yield Term(raw["id"], raw["term"], raw["short"], _place(doc, ("terms", i)), raw.get("category", "other"),
                    raw.get("russian", ""), raw.get("transliteration", ""), forms, bool(raw.get("case_sensitive", False)),
                    raw.get("long", ""), list(raw.get("see_also", [])), bool(raw.get("in_text", True)),
-                   list(raw.get("exclude", [])))
+                   list(raw.get("exclude", [])), list(raw.get("sources", [])))
 
 
 def _people(doc: YamlDoc) -> Iterable[Person]:
@@ -219,7 +219,7 @@ def _people(doc: YamlDoc) -> Iterable[Person]:
         forms = _unique([*raw.get("forms", [])] or [raw["name"]])
         yield Person(raw["id"], raw["name"], raw["short"], _place(doc, ("people", i)), raw.get("full_name", ""), forms,
                      _text(raw.get("born")), _text(raw.get("died")), list(raw.get("roles", [])), raw.get("long", ""),
-                     bool(raw.get("case_sensitive", True)), list(raw.get("exclude", [])))
+                     bool(raw.get("case_sensitive", True)), list(raw.get("exclude", [])), list(raw.get("sources", [])))
 
 
 def _events(doc: YamlDoc, slugs: list[str], problems: list[Problem]) -> Iterable[Event]:
@@ -328,9 +328,9 @@ def cross_check(layer: Layer, slugs: list[str]) -> list[Problem]:
             for source in ann.sources:
                 links(source, ann.place, ann.id)
     for term in layer.terms:
-        links(term.short + "\n" + term.long, term.place, term.id)
+        links("\n".join([term.short, term.long, *term.sources]), term.place, term.id)
     for person in layer.people:
-        links(person.short + "\n" + person.long, person.place, person.id)
+        links("\n".join([person.short, person.long, *person.sources]), person.place, person.id)
     for event in layer.events:
         links(event.event, event.place, event.id)
     return problems

@@ -98,6 +98,7 @@ class Term:
     see_also: list[str] = field(default_factory=list)
     in_text: bool = True  # false: explains the commentary only; the book never uses the word
     exclude: list[str] = field(default_factory=list)  # phrases where a form means something else: never linked
+    sources: list[str] = field(default_factory=list)  # citations, above all for facts not from the book
 
 
 @dataclass
@@ -116,6 +117,7 @@ class Person:
     long: str = ""
     case_sensitive: bool = True
     exclude: list[str] = field(default_factory=list)  # phrases where a form means someone or something else
+    sources: list[str] = field(default_factory=list)  # citations, above all for facts not from the book
 
     @property
     def dates(self) -> str:
