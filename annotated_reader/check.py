@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .consistency import consistency_problems
 from .edition import Edition, Options
 from .problems import Problem
 from .render import render_book_markdown
@@ -46,6 +47,7 @@ def run_check(root: Path, docs_dir: Path | None = None, options: Options | None 
     """Load, validate and (when the text is imported) anchor everything; collect all problems."""
     edition = Edition.open(root, docs_dir or root / "docs", options)
     problems = list(edition.problems)
+    problems.extend(consistency_problems(edition.layer))  # dates, links and spellings the layer must agree on
     result = CheckResult(problems, edition.book.has_text, len(edition.layer.annotations()), edition=edition)
     if not edition.book.has_text:
         return result

@@ -29,7 +29,7 @@ def test_files_load_without_errors():
 def test_every_file_names_its_schema():
     for path in sorted((ROOT / "annotations").glob("*.yml")):
         first = path.read_text(encoding="utf-8").splitlines()[0]
-        kind = path.stem if path.stem in ("glossary", "people", "timeline") else "part"
+        kind = path.stem if path.stem in ("glossary", "people", "timeline", "places") else "part"
         assert first == f"# yaml-language-server: $schema=../annotated_reader/schema/{kind}.schema.json", path.name
 
 
