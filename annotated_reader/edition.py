@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .anchor import Failure, Match, explain, match_quote, normalize
 from .book import Book, load_book
+from .figures import Figures
 from .load import load_layer
 from .model import Annotation, Event, Layer, Person, Term
 from .problems import Problem
@@ -77,7 +78,10 @@ class Edition:
         self.annotation_parts = {a.id: a.part for a in layer.annotations()}
         linked = [*layer.terms, *(layer.people if self.options.link_people else [])]
         entries = [(f"{'term' if isinstance(e, Term) else 'person'}:{e.id}", e.forms, e.case_sensitive) for e in linked]
-        entries += [(None, e.exclude, e.case_sensitive) for e in linked if e.exclude]  # stop phrases
+        self.places = {p.id: p for p in layer.places}
+        own_places = [p for p in layer.places if p.forms and not p.term]  # the others link through their glossary entry
+        entries += [(p.key, p.forms, p.case_sensitive) for p in own_places]
+        entries += [(None, e.exclude, e.case_sensitive) for e in [*linked, *own_places] if e.exclude]  # stop phrases
         self.index = TermIndex(entries)
         self.usage: dict[str, Counter] = defaultdict(Counter)  # key -> part slug -> count
         self.orphans: dict[str, list[Orphan]] = {}
@@ -88,6 +92,7 @@ class Edition:
         self._triggers: dict[tuple[str, bool, bool], str] = {}  # trigger tags and popups, made once per build
         self._tips: dict[str, str] = {}
         self.timings: Counter = Counter()  # seconds per stage, so the benchmark can point at a regression
+        self.figures = Figures(self)  # maps and timeline strips
 
     @classmethod
     def open(cls, root: Path, docs_dir: Path, options: Options | None = None) -> "Edition":
@@ -228,8 +233,8 @@ class Edition:
         if cached:
             return cached
         kind, ident = key.split(":", 1)
-        href = f"@/glossary.md#term-{ident}" if kind == "term" else f"@/people.md#person-{ident}"
-        classes = "ra-term" + (" ra-person" if kind == "person" else "") + ("" if first else " ra-term--repeat")
+        href = {"term": f"@/glossary.md#term-{ident}", "person": f"@/people.md#person-{ident}"}.get(kind, f"@/places.md#place-{ident}")
+        classes = "ra-term" + {"person": " ra-person", "place": " ra-place"}.get(kind, "") + ("" if first else " ra-term--repeat")
         anchor = f' id="use-{kind}-{ident}"' if first_on_page else ""
         tag = self._triggers[key, first, first_on_page] = f'<a class="{classes}" href="{href}" data-tip="{kind}-{ident}"{anchor}>'
         return tag
@@ -245,7 +250,8 @@ class Edition:
             synopsis=markdown_to_html(part_layer.synopsis, self.annotation_parts) if part_layer else "",
             questions=[markdown_to_html(q, self.annotation_parts, inline=True) for q in (part_layer.questions if part_layer else [])],
             people=[self.people[k.split(":", 1)[1]] for k in people],
-            terms=[self.terms[k.split(":", 1)[1]] for k in terms])
+            terms=[self.terms[k.split(":", 1)[1]] for k in terms],
+            figures=self.figures.part_html(slug, keys, edition))
 
     def _annotation_html(self, ann: Annotation) -> str:
         return markdown_to_html(ann.body, self.annotation_parts)
@@ -298,7 +304,10 @@ class Edition:
         for event in events:
             by_year[event.year].append((event, markdown_to_html(event.event, self.annotation_parts, inline=True),
                                         self.book.part(event.part), event.id in self.placed_events))
-        return template("timeline.html").render(years=sorted(by_year.items()))
+        return self.figures.timeline_strip_html() + template("timeline.html").render(years=sorted(by_year.items()))
+
+    def places_html(self) -> str:
+        return self.figures.places_html()
 
     def unplaced_html(self) -> str:
         orphans = [o for slug in self.book.slugs for o in self.orphans.get(slug, [])]
@@ -317,7 +326,7 @@ class Edition:
         """One entry's popup, rendered once per build: most entries appear on many pages."""
         if key not in self._tips:
             kind, ident = key.split(":", 1)
-            entry = self.terms.get(ident) if kind == "term" else self.people.get(ident)
+            entry = {"term": self.terms, "person": self.people, "place": self.places}[kind].get(ident)
             self._tips[key] = template("tip.html").render(
                 kind=kind, entry=entry, short=markdown_to_html(entry.short, self.annotation_parts)) if entry else ""
         return self._tips[key]
@@ -328,7 +337,7 @@ class Edition:
         if self.book.has_text:
             book.append({"Illustrations": "book/illustrations.md"})
         return [{"Home": "index.md"}, {"The book": book}, {"Glossary": "glossary.md"}, {"People": "people.md"},
-                {"Timeline": "timeline.md"}, {"Unplaced annotations": "unplaced.md"},
+                {"Timeline": "timeline.md"}, {"Places": "places.md"}, {"Unplaced annotations": "unplaced.md"},
                 {"Contributing": "contributing.md"}]
 
 

@@ -16,13 +16,15 @@ from typing import Any, Iterable
 import jsonschema
 
 from .model import (MAX_QUOTE_WORDS, Anchor, Annotation, Event, Layer, Part, PartLayer, Person, Place, Term)
+from .places import check_places, place_records
 from .problems import Problem, did_you_mean
 from .terms import TermIndex
+from .timeline_strip import timeline_extras
 from .yamlsource import YamlDoc, read_yaml
 
 SCHEMA_DIR = Path(__file__).parent / "schema"
-DATA_FILES = {"glossary.yml": "glossary", "people.yml": "people", "timeline.yml": "timeline"}
-LINK = re.compile(r"\]\(\s*(part|ann|term|person|event):([^)\s#]*)(#[^)\s]*)?\s*\)")
+DATA_FILES = {"glossary.yml": "glossary", "people.yml": "people", "timeline.yml": "timeline", "places.yml": "places"}
+LINK = re.compile(r"\]\(\s*(part|ann|term|person|event|place):([^)\s#]*)(#[^)\s]*)?\s*\)")
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 PUNCTUATION = re.compile(r"[^\w\s'’.\-‐‑]|_")  # what no form or exclude phrase can span (terms.JOINER)
 
@@ -63,6 +65,9 @@ def load_layer(directory: Path, parts: list[Part], root: Path | None = None) -> 
             layer.people.extend(_people(doc))
         elif kind == "timeline":
             layer.events.extend(_events(doc, slugs, problems))
+            layer.periods, layer.spans = timeline_extras(doc, slugs, problems)
+        elif kind == "places":
+            layer.places, layer.route = place_records(doc)
         else:
             part_layer = _part(doc, path.stem, slugs, problems)
             if part_layer:
@@ -123,6 +128,10 @@ def _schema_problem(doc: YamlDoc, error: jsonschema.ValidationError) -> Problem:
                            _pattern_hint(path), ident)
     if error.validator == "minLength":
         return doc.problem(path, f"{where} is empty.", "Write something here or remove the key.", ident)
+    if error.validator in ("minimum", "maximum") and path and path[-1] in ("lat", "lon"):
+        return doc.problem(path, f"{where} is {error.instance}, outside {'-90..90' if path[-1] == 'lat' else '-180..180'}.",
+                           "Write decimal degrees, north and east positive (Tbilisi: lat 41.7151, lon 44.8271); "
+                           "check that latitude and longitude are not swapped.", ident)
     if error.validator == "minimum":
         return doc.problem(path, f"{where} must be at least {error.validator_value}.", "Occurrences count from 1.", ident)
     if error.validator == "oneOf":
@@ -255,6 +264,7 @@ def cross_check(layer: Layer, slugs: list[str]) -> list[Problem]:
         "term": {t.id for t in layer.terms},
         "person": {p.id for p in layer.people},
         "event": {e.id for e in layer.events},
+        "place": {p.id for p in layer.places},
     }
     first: dict[tuple[str, str], Place] = {}
 
@@ -277,7 +287,7 @@ def cross_check(layer: Layer, slugs: list[str]) -> list[Problem]:
         unique("event", event.id, event.place)
 
     owners: dict[str, tuple[str, Place]] = {}
-    for entry in [*layer.terms, *layer.people]:
+    for entry in [*layer.terms, *layer.people, *layer.places]:
         for form in entry.forms:
             mark = PUNCTUATION.search(form)
             if mark:
@@ -293,7 +303,7 @@ def cross_check(layer: Layer, slugs: list[str]) -> list[Problem]:
             else:
                 owners.setdefault(key, (entry.id, entry.place))
 
-    for entry in [*layer.terms, *layer.people]:
+    for entry in [*layer.terms, *layer.people, *layer.places]:
         own = TermIndex([("own", entry.forms, entry.case_sensitive)])
         for phrase in entry.exclude:
             mark = PUNCTUATION.search(phrase)
@@ -333,4 +343,7 @@ def cross_check(layer: Layer, slugs: list[str]) -> list[Problem]:
         links("\n".join([person.short, person.long, *person.sources]), person.place, person.id)
     for event in layer.events:
         links(event.event, event.place, event.id)
+    for place in layer.places:
+        links(place.note, place.place, place.id)
+    problems.extend(check_places(layer))
     return problems

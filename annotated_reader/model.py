@@ -143,6 +143,58 @@ class Event:
 
 
 @dataclass
+class PlaceEntry:
+    """A place of the book on the map (annotations/places.yml): where it is today, and its names.
+
+    A place with a glossary entry (`term`) is linked in the text through that entry; otherwise
+    its own `forms` link it, with a place popup. `near` draws it with another place's marker.
+    """
+
+    id: str
+    name: str
+    modern: str
+    country: str
+    lat: float
+    lon: float
+    note: str
+    place: Place
+    term: str = ""
+    forms: list[str] = field(default_factory=list)
+    case_sensitive: bool = True
+    exclude: list[str] = field(default_factory=list)
+    near: str = ""
+
+    @property
+    def short(self) -> str:
+        """What its popup shows, like a term's or a person's `short`."""
+        return self.note
+
+    @property
+    def key(self) -> str:
+        """The key its mentions are linked and counted under: its glossary entry's, or its own."""
+        return f"term:{self.term}" if self.term else f"place:{self.id}"
+
+
+@dataclass
+class RouteStop:
+    """One stop of Stalin's own movements: a dated timeline event and the place he was at."""
+
+    event: str
+    place_id: str
+    place: Place
+
+
+@dataclass
+class Period:
+    """A named stretch of years drawn over the timeline strip (the Civil War, NEP ...)."""
+
+    name: str
+    start: int
+    end: int
+    place: Place
+
+
+@dataclass
 class Layer:
     """All contributed data of one edition, loaded and validated."""
 
@@ -150,6 +202,10 @@ class Layer:
     terms: list[Term] = field(default_factory=list)
     people: list[Person] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    places: list[PlaceEntry] = field(default_factory=list)
+    route: list[RouteStop] = field(default_factory=list)
+    periods: list[Period] = field(default_factory=list)
+    spans: dict[str, tuple[int, int]] = field(default_factory=dict)  # part slug -> years it covers (timeline.yml)
 
     def annotations(self) -> list[Annotation]:
         return [a for layer in self.parts.values() for a in layer.annotations]

@@ -1,7 +1,7 @@
 """Rendering contributed Markdown safely, and the Jinja2 templates that frame it.
 
 Bodies come from pull requests, so they are untrusted: Markdown is rendered,
-our link schemes (`part:`, `ann:`, `term:`, `person:`, `event:`) are turned
+our link schemes (`part:`, `ann:`, `term:`, `person:`, `event:`, `place:`) are turned
 into site links, and the result is sanitized by nh3 against an allow-list
 before it touches a page. No `<script>`, `on*=`, `javascript:` URL, `<iframe>`
 or `<style>` can survive. Site links are written as `@/<src path>#id`
@@ -37,8 +37,9 @@ SITE_PAGES = {
     "term": "glossary.md#term-{id}",
     "person": "people.md#person-{id}",
     "event": "timeline.md#event-{id}",
+    "place": "places.md#place-{id}",
 }
-_SCHEME_LINK = re.compile(r"\]\(\s*(part|ann|term|person|event):([^)\s#]*)(#[^)\s]*)?\s*\)")
+_SCHEME_LINK = re.compile(r"\]\(\s*(part|ann|term|person|event|place):([^)\s#]*)(#[^)\s]*)?\s*\)")
 _ANN_REF = re.compile(r"\]\(\s*ann:([^)\s#]*)")
 _PLACEHOLDER = re.compile(r'href="@/([^"#]*)(#[^"]*)?"')
 

@@ -18,6 +18,8 @@ REFERENCE_PAGES = {
                "where they appear."),
     "timeline": ("Timeline", "Dated events from 1878 to 1953, each linked to the part of the book that tells it "
                  "and, where the text is imported, to the passage itself."),
+    "places": ("Places", "Every place the book and the annotations name, on a map of today's borders, with its names "
+               "then and now and the parts that mention it."),
     "unplaced": ("Unplaced annotations", "Annotations whose quote could not be found on the text with confidence. "
                  "They are listed here instead of being attached to a guessed passage."),
 }
