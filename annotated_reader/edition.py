@@ -12,10 +12,10 @@ import re
 import time
 from collections import Counter, defaultdict
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .anchor import Failure, Match, explain, match_quote, normalize
+from .anchor import Failure, Match, changed_warning, explain, match_quote, normalize
 from .book import Book, load_book
 from .figures import Figures
 from .load import load_layer
@@ -135,13 +135,11 @@ class Edition:
                 result.orphans.append(Orphan(ann.id, slug, ann.anchor.quote, "overlap", message, hint, ann))
                 result.problems.append(Problem(where.file, where.line, where.col, message, hint, ann.id))
                 continue
-            if placed.method == "fuzzy":
-                result.problems.append(Problem(
-                    where.file, where.line, where.col,
-                    f'the quote "{ann.anchor.quote}" was re-anchored fuzzily ({placed.score:.0f}% similar).',
-                    f"Update the quote to the text: “{tm.text[start:end]}”.", ann.id, "warning"))
+            if placed.changed:
+                message, hint = changed_warning(ann.anchor, placed, tm.text[start:end])
+                result.problems.append(Problem(where.file, where.line, where.col, message, hint, ann.id, "warning"))
             taken.append((start, end, ann.id))
-            result.matches.append((ann, Match(start, end, placed.method, placed.score)))
+            result.matches.append((ann, replace(placed, start=start, end=end)))
         for event in self.layer.events:
             if event.part != slug or not event.anchor:
                 continue
@@ -151,7 +149,7 @@ class Edition:
                 result.problems.append(Problem(event.place.file, event.place.line, event.place.col, message, hint, event.id))
                 continue
             start, end = tm.reading_span(placed.start, placed.end)
-            result.events.append((event, Match(start, end, placed.method)))
+            result.events.append((event, replace(placed, start=start, end=end)))
         result.matches.sort(key=lambda pair: pair[1].start)
         return result
 

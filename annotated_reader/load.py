@@ -177,7 +177,7 @@ def _place(doc: YamlDoc, path: tuple) -> Place:
 
 
 def _anchor(raw: dict) -> Anchor:
-    return Anchor(raw["quote"], raw.get("prefix", ""), raw.get("suffix", ""), raw.get("occurrence"))
+    return Anchor(raw["quote"], raw.get("prefix", ""), raw.get("suffix", ""), raw.get("occurrence"), raw.get("near"))
 
 
 def _part(doc: YamlDoc, stem: str, slugs: list[str], problems: list[Problem]) -> PartLayer | None:

@@ -52,6 +52,7 @@ class Anchor:
     prefix: str = ""
     suffix: str = ""
     occurrence: int | None = None
+    near: int | None = None  # the paragraph (1-based, in the part) where it was last placed: breaks ties only
 
 
 @dataclass

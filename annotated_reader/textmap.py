@@ -5,6 +5,9 @@ HTML syntax: a quote that spans `<em>` or a footnote marker still matches.
 `TextMap` keeps, for each run of visible text, where it sits in the HTML, so
 that highlights and term triggers are inserted at exact source offsets, all in
 one pass from the end (offsets stay valid, as in Python-Markdown's abbr).
+
+Blocks are separated by PARAGRAPH; a `<br>` inside a block (verse, a letter's lines)
+is a LINE, which anchoring reads as a space, so a quote may run across it.
 """
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from operator import itemgetter
 from typing import NamedTuple
 from html import unescape
 
-from .anchor import PARAGRAPH
+from .anchor import LINE, PARAGRAPH
 
 BLOCKS = {"p", "div", "li", "ul", "ol", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr",
           "td", "th", "pre", "section", "article", "aside", "details", "summary", "dl", "dt", "dd", "figure",
@@ -104,8 +107,16 @@ def _scan(html: str, skip) -> tuple[str, list[Run]]:
 
     def block() -> None:
         nonlocal length
-        if parts and parts[-1] != PARAGRAPH:
+        if parts and parts[-1] == LINE:
+            parts[-1] = PARAGRAPH  # a <br> just before a block's edge: the edge wins, same length
+        elif parts and parts[-1] != PARAGRAPH:
             parts.append(PARAGRAPH)
+            length += 1
+
+    def line() -> None:
+        nonlocal length
+        if parts and parts[-1] not in (PARAGRAPH, LINE):
+            parts.append(LINE)
             length += 1
 
     for m in _TOKEN.finditer(html):
@@ -120,7 +131,9 @@ def _scan(html: str, skip) -> tuple[str, list[Run]]:
                 if tag in BLOCKS:
                     block()
                 continue
-            if tag in BLOCKS:
+            if tag == "br":
+                line()
+            elif tag in BLOCKS:
                 block()
             if tag == "h2":
                 section += 1
@@ -169,9 +182,14 @@ def _with_breaks(text: str, runs: list[Run]) -> tuple[str, list[int]]:
     for run in runs:
         if run.skipped:
             continue
-        if PARAGRAPH in text[last_end:run.start] and chars and chars[-1] != PARAGRAPH:
-            chars.append(PARAGRAPH)
-            offsets.append(run.start)
+        gap = text[last_end:run.start]
+        if chars and chars[-1] != PARAGRAPH and gap:
+            if PARAGRAPH in gap:
+                chars.append(PARAGRAPH)
+                offsets.append(run.start)
+            elif LINE in gap and chars[-1] != LINE:
+                chars.append(LINE)
+                offsets.append(last_end + gap.index(LINE))
         chars.append(text[run.start:run.end])
         offsets.extend(range(run.start, run.end))
         last_end = run.end

@@ -22,7 +22,6 @@ def placed(text: str, anchor: Anchor) -> str | None:
 @pytest.mark.parametrize("anchor, expected", [
     (Anchor("the grain question"), "the grain question"),
     (Anchor('about "quotas"--and'), "about “quotas”—and"),                # straight quotes, ASCII dash
-    (Anchor("about ‘quotas’ – and"), None),                               # different quote *kind* but spaced dash: no
     (Anchor("raised   the\ngrain question"), "raised the grain question"),  # whitespace folded
     (Anchor("the *vozhd* raised"), "the vozhd raised"),                  # emphasis markers ignored
     (Anchor("Ivanov", prefix="Comrade"), "Ivanov"),
@@ -33,6 +32,12 @@ def placed(text: str, anchor: Anchor) -> str | None:
 ])
 def test_exact_and_normalized(anchor, expected):
     assert placed(TEXT, anchor) == expected
+
+
+def test_different_quote_kind_is_not_exact_but_re_anchored_with_a_warning():
+    result = match_quote(TEXT, Anchor("about ‘quotas’ – and"))  # single quotes, spaced dash: four edits
+    assert isinstance(result, Match) and result.method == "fuzzy" and result.changed
+    assert TEXT[result.start:result.end] == "about “quotas”—and"
 
 
 def test_footnote_digits_in_the_quote_are_ignored():
