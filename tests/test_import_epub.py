@@ -1,0 +1,244 @@
+"""The EPUB form: a publisher-style EPUB (made at test time) imports to the paragraph text's chapters.
+
+The EPUBs are written by bookforms/epub.py from the paragraph-text import, in
+three variants (EPUB 3 with typed note references, plain links, EPUB 2 with an
+NCX only), so the same book must come back: the same Markdown parts, the same
+Illustrations page, every note linked by following its link. Broken EPUBs
+(DRM, truncated, a missing spine item, zero bytes) give one clear problem and
+write nothing. On the real book (READER_SOURCE) the placements of all
+annotations are compared with the paragraph text's.
+"""
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from annotated_reader.importer import ImportFailed, import_book, load_profile, parse_profile
+from annotated_reader.importer.forms import detect_form
+from annotated_reader.importer.forms.epub import heading_match, read, split_number
+from bookforms import import_form, mini_book, real_book, words_within  # noqa: F401 (fixtures)
+from bookforms.epub import VARIANTS
+
+MD_FILES = ("preface.md", "merchants-ledger.md", "winter-roads.md", "salt-tax.md", "last-caravan.md",
+            "illustrations.md")
+
+
+def _rewrite(source: Path, target: Path, change) -> Path:
+    """A copy of the EPUB `source` with each member passed through `change(name, bytes) -> bytes | None`."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = change(info.filename, old.read(info.filename))
+            if data is not None:
+                new.writestr(info, data, compress_type=info.compress_type)
+    return target
+
+
+def _failed(source: Path, tmp_path: Path, profile_path: Path):
+    """Import `source` with `reader import`'s function; return its problems and what was written."""
+    out = tmp_path / "out"
+    with pytest.raises(ImportFailed) as failure:
+        import_book(source, out, profile_path)
+    return failure.value.problems, (sorted(p.name for p in out.iterdir()) if out.exists() else [])
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_mini_epub_imports_to_the_same_markdown(mini_book, variant):
+    path = mini_book.form("epub", variant=variant)
+    assert detect_form(path.read_bytes()) == "epub"
+    copy, result = import_form(path, mini_book.profile)
+    assert copy.problems == [] and result.problems == []
+    for name in MD_FILES:
+        assert result.files[name] == mini_book.result.files[name], name
+    assert result.report["notes_linked"] == result.report["notes_total"] == 23
+    assert result.report["words_out"] == mini_book.result.report["words_out"]
+    assert result.report["words_equal"]
+    assert copy.markers == {"link": 23}  # every marker found by following its link
+    assert copy.furniture == {"documents outside the parts": 1}  # the acknowledgments page
+    assert copy.doubtful == []
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_canonical_lines_point_into_the_epub_documents(mini_book, variant):
+    path = mini_book.form("epub", variant=variant)
+    copy, _ = import_form(path, mini_book.profile)
+    lines = copy.text.split("\n")
+    with zipfile.ZipFile(path) as archive:
+        for wanted, document, text in (("1 WINTER ROADS", "03-winter-roads.xhtml", "Winter Roads"),
+                                       ("■ The Frozen Fjord", "03-winter-roads.xhtml", "The Frozen Fjord"),
+                                       ("Chapter 2. The Salt Tax", "notes.xhtml", "Chapter 2. The Salt Tax")):
+            place = copy.place(lines.index(wanted) + 1)
+            assert place.file == f"{path}/OEBPS/text/{document}"
+            source_line = archive.read(f"OEBPS/text/{document}").decode().split("\n")[place.line - 1]
+            assert text in source_line
+
+
+def test_pipeline_problems_are_relocated_into_the_epub(mini_book, tmp_path):
+    """A chapter number the profile contradicts is reported at the heading's line in the EPUB document."""
+    epub = mini_book.form("epub", variant="epub2")
+    misnumbered = _rewrite(epub, tmp_path / "book.epub", lambda name, data: data.replace(
+        b"<h1>Chapter 2: The Salt Tax</h1>", b"<h1>Chapter 3: The Salt Tax</h1>"))
+    problems, written = _failed(misnumbered, tmp_path, mini_book.profile_path)
+    assert written == []
+    heading = next(p for p in problems if p.id == "heading-number")
+    assert heading.file == f"{misnumbered}/OEBPS/text/04-salt-tax.xhtml"
+    with zipfile.ZipFile(misnumbered) as archive:
+        lines = archive.read("OEBPS/text/04-salt-tax.xhtml").decode().split("\n")
+    assert "Chapter 3: The Salt Tax" in lines[heading.line - 1]
+
+
+def test_markers_are_numbered_by_link_not_by_what_the_book_prints(mini_book, tmp_path):
+    """Book-wide printed numbers (101, 102 ...) still give 1, 2, 3 ... per part, each with its own note."""
+    epub = mini_book.form("epub", variant="plain")
+    renumber = lambda name, data: re.sub(rb'">(\d+)</a></sup>', lambda m: b'">' + str(int(m.group(1)) + 100).encode()
+                                         + b"</a></sup>", data)  # noqa: E731
+    changed = _rewrite(epub, tmp_path / "book.epub", lambda name, data: renumber(name, data)
+                       if "/text/0" in name else data)
+    copy, result = import_form(changed, mini_book.profile)
+    assert result.problems == []
+    assert result.files["winter-roads.md"] == mini_book.result.files["winter-roads.md"]
+
+
+def test_a_note_no_reference_points_to_is_listed(mini_book, tmp_path):
+    epub = mini_book.form("epub", variant="epub3")
+    dropped = _rewrite(epub, tmp_path / "book.epub", lambda name, data: re.sub(
+        rb'<a epub:type="noteref"[^>]*id="last-caravan-ref2"[^>]*><sup>2</sup></a>', b"", data))
+    copy, result = import_form(dropped, mini_book.profile)
+    assert result.problems == []
+    assert result.report["parts"][-1]["notes_linked"] == 1
+    assert [d["why"] for d in copy.doubtful] == ["a note no reference in the text points to: left out"]
+    assert "accession register" in copy.doubtful[0]["text"]
+    assert copy.doubtful[0]["place"].endswith("OEBPS/text/notes.xhtml:" + copy.doubtful[0]["place"].rsplit(":", 1)[1])
+
+
+def test_font_obfuscation_is_not_drm(mini_book, tmp_path):
+    epub = mini_book.form("epub", variant="epub3")
+    encryption = (b'<encryption xmlns="urn:oasis:names:tc:opendocument:xmlns:container" '
+                  b'xmlns:enc="http://www.w3.org/2001/04/xmlenc#"><enc:EncryptedData>'
+                  b'<enc:EncryptionMethod Algorithm="http://www.idpf.org/2008/embedding"/>'
+                  b'<enc:CipherData><enc:CipherReference URI="OEBPS/fonts/serif.otf"/></enc:CipherData>'
+                  b"</enc:EncryptedData></encryption>")
+    fonts = _with_member(epub, tmp_path / "book.epub", "META-INF/encryption.xml", encryption)
+    copy, result = import_form(fonts, mini_book.profile)
+    assert copy.problems == [] and result.ok
+
+
+def _with_member(source: Path, target: Path, name: str, data: bytes) -> Path:
+    _rewrite(source, target, lambda n, d: d)
+    with zipfile.ZipFile(target, "a") as archive:
+        archive.writestr(name, data)
+    return target
+
+
+DRM = (b'<encryption xmlns="urn:oasis:names:tc:opendocument:xmlns:container" '
+       b'xmlns:enc="http://www.w3.org/2001/04/xmlenc#"><enc:EncryptedData>'
+       b'<enc:EncryptionMethod Algorithm="http://www.w3.org/2001/04/xmlenc#aes128-cbc"/>'
+       b'<enc:CipherData><enc:CipherReference URI="OEBPS/text/03-winter-roads.xhtml"/></enc:CipherData>'
+       b"</enc:EncryptedData></encryption>")
+
+
+def test_drm_is_said_so(mini_book, tmp_path):
+    drm = _with_member(mini_book.form("epub", variant="epub3"), tmp_path / "book.epub", "META-INF/encryption.xml", DRM)
+    problems, written = _failed(drm, tmp_path, mini_book.profile_path)
+    assert [p.id for p in problems] == ["epub-drm"] and written == []
+    assert "protected by DRM" in problems[0].message and "OEBPS/text/03-winter-roads.xhtml" in problems[0].message
+    assert "DRM-free" in problems[0].hint and problems[0].file == str(drm)
+
+
+def test_truncated_epub(mini_book, tmp_path):
+    data = mini_book.form("epub", variant="epub3").read_bytes()
+    truncated = tmp_path / "book.epub"
+    truncated.write_bytes(data[: len(data) * 2 // 3])
+    problems, written = _failed(truncated, tmp_path, mini_book.profile_path)
+    assert [p.id for p in problems] == ["epub-damaged"] and written == []
+    assert "truncated" in problems[0].message and "again" in problems[0].hint
+
+
+def test_missing_spine_item(mini_book, tmp_path):
+    missing = _rewrite(mini_book.form("epub", variant="epub2"), tmp_path / "book.epub",
+                       lambda name, data: None if name.endswith("04-salt-tax.xhtml") else data)
+    problems, written = _failed(missing, tmp_path, mini_book.profile_path)
+    assert [p.id for p in problems] == ["epub-missing-file"] and written == []
+    assert '"OEBPS/text/04-salt-tax.xhtml"' in problems[0].message
+    assert problems[0].file == f"{missing}/OEBPS/content.opf"
+
+
+def test_spine_item_not_in_the_manifest(mini_book, tmp_path):
+    missing = _rewrite(mini_book.form("epub", variant="epub3"), tmp_path / "book.epub",
+                       lambda name, data: data.replace(b'<itemref idref="doc3"/>', b'<itemref idref="chapter-two"/>')
+                       if name.endswith(".opf") else data)
+    problems, written = _failed(missing, tmp_path, mini_book.profile_path)
+    assert [p.id for p in problems] == ["epub-missing-spine-item"] and written == []
+    assert '"chapter-two"' in problems[0].message
+
+
+@pytest.mark.parametrize("data, ident", [(b"", "source-empty"), (b"PK\x03\x04" + b"\x00" * 40, "epub-damaged"),
+                                         (b"just some text, not a book", "epub-not-zip")])
+def test_not_an_epub(mini_book, data, ident):
+    copy = read(data, "book.epub", mini_book.profile)
+    assert [p.id for p in copy.errors] == [ident] and copy.text == ""
+
+
+def test_zero_bytes_write_nothing(mini_book, tmp_path):
+    empty = tmp_path / "book.epub"
+    empty.write_bytes(b"")
+    problems, written = _failed(empty, tmp_path, mini_book.profile_path)
+    assert len(problems) == 1 and "empty" in problems[0].message and written == []
+
+
+def test_zip_that_is_no_epub(mini_book, tmp_path):
+    other = tmp_path / "notes.zip"
+    with zipfile.ZipFile(other, "w") as archive:
+        archive.writestr("readme.txt", "hello")
+    copy = read(other.read_bytes(), str(other), mini_book.profile)
+    assert [p.id for p in copy.errors] == ["epub-not-epub"]
+
+
+def test_part_not_found_names_it_and_lists_the_headings(mini_book):
+    text = mini_book.profile_path.read_text(encoding="utf-8").replace("heading: THE SALT TAX", "heading: THE SALT DUTY")
+    text = text.replace("title: The Salt Tax", "title: The Salt Duty")
+    profile = parse_profile(text, "mini-profile.yml")
+    copy = read(mini_book.form("epub", variant="epub3").read_bytes(), "book.epub", profile)
+    assert [p.id for p in copy.errors] == ["epub-part-not-found"]
+    problem = copy.errors[0]
+    assert '"salt-tax"' in problem.message and '"THE SALT DUTY"' in problem.message
+    assert '"1 Winter Roads"' in problem.hint and '"2 The Salt Tax"' in problem.hint and "mini-profile.yml:" in problem.hint
+
+
+def test_heading_matching_rules():
+    profile = load_profile(Path(__file__).parent / "fixtures" / "importer" / "mini-profile.yml")
+    ledger, roads, caravan = profile.parts[1], profile.parts[2], profile.parts[4]
+    assert heading_match("The Merchant’s Ledger", ledger) == (True, None)
+    assert heading_match("THE MERCHANTS LEDGER", ledger) == (True, None)
+    assert heading_match("Chapter 1: Winter Roads", roads) == (True, 1)
+    assert heading_match("1. WINTER ROADS", roads) == (True, 1)
+    assert heading_match("Winter", roads) == (False, None)
+    assert heading_match("The Last Caravan: Roads, Rulers, and Riders", caravan) == (True, None)
+    assert split_number("Chapter IV. Terror") == (4, "Terror")
+    assert split_number("I Was There") == (None, "I Was There")
+
+
+@pytest.mark.real_text
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_real_epub_same_parts_words_and_notes(real_book, variant):
+    copy, result = real_book.import_form("epub", variant=variant)
+    assert copy.errors == [] and result.errors == []
+    assert len(result.parts) == 15
+    assert words_within(result, real_book.result) <= 0.002
+    assert result.report["notes_linked"] == result.report["notes_total"] == 873
+    assert copy.markers == {"link": 873}
+    different = [name for name in real_book.result.files if name.endswith(".md")
+                 and result.files.get(name) != real_book.result.files[name]]
+    assert different == []
+
+
+@pytest.mark.real_text
+def test_real_epub_places_every_annotation_on_the_same_passage(real_book, tmp_path):
+    from bookforms.compare import compare_placements
+
+    diff = compare_placements(real_book, real_book.form("epub", variant="epub3"), tmp_path)
+    assert diff.reference.placed == diff.reference.annotations
+    assert diff.form.placed == diff.reference.placed
+    assert diff.same, (diff.moved[:3], diff.lost[:3], diff.gained[:3])
