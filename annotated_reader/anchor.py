@@ -315,7 +315,7 @@ def _word_edges(text: str, start: int, end: int, quote: str) -> bool:
     return True
 
 
-_SEAM = " ,.;:!?\"'()[]-"
+SEAM = " ,.;:!?\"'()[]-\u2028\u2029"  # punctuation and spaces between a quote and its context
 
 
 def _context_ok(flat: str, start: int, end: int, prefix: str, suffix: str) -> bool:
@@ -326,11 +326,11 @@ def _context_ok(flat: str, start: int, end: int, prefix: str, suffix: str) -> bo
     """
     if prefix:
         before = flat[max(0, start - len(prefix) - 8):start]
-        if not (prefix[-1].isalnum() and before.rstrip(_SEAM).endswith(prefix)) and not before.rstrip().endswith(prefix):
+        if not (prefix[-1].isalnum() and before.rstrip(SEAM).endswith(prefix)) and not before.rstrip().endswith(prefix):
             return False
     if suffix:
         after = flat[end:end + len(suffix) + 8]
-        if not (suffix[0].isalnum() and after.lstrip(_SEAM).startswith(suffix)) and not after.lstrip().startswith(suffix):
+        if not (suffix[0].isalnum() and after.lstrip(SEAM).startswith(suffix)) and not after.lstrip().startswith(suffix):
             return False
     return True
 
@@ -385,11 +385,13 @@ def _decide(norm: Normalized, quote: str, prefix: str, suffix: str, near: int | 
 
 
 def _nearest(candidates: list[Candidate], near: int | None) -> Candidate | None:
-    """The one candidate within NEAR_TOLERANCE paragraphs of the hint, when all others are farther."""
+    """The candidate within NEAR_TOLERANCE paragraphs of the hint, when every other one is more than
+    twice as far: paragraphs move between editions, so a hint half-way between two places says nothing."""
     if not near:
         return None
     close = [c for c in candidates if abs(c.paragraph - near) <= NEAR_TOLERANCE]
-    return close[0] if len(close) == 1 else None
+    far = [c for c in candidates if abs(c.paragraph - near) > 2 * NEAR_TOLERANCE]
+    return close[0] if len(close) == 1 and len(close) + len(far) == len(candidates) else None
 
 
 def _candidate(norm: Normalized, start: int, end: int, quote: str, prefix: str, suffix: str) -> Candidate:
@@ -416,8 +418,8 @@ def _side_similarity(context: str, window: str, before: bool) -> float:
     Seam punctuation and spaces are ignored, and the compared stretch may be a little longer or
     shorter than the context (a word inserted or dropped in it).
     """
-    core = context.rstrip(_SEAM) if before else context.lstrip(_SEAM)
-    window = window.rstrip(_SEAM) if before else window.lstrip(_SEAM)
+    core = context.rstrip(SEAM) if before else context.lstrip(SEAM)
+    window = window.rstrip(SEAM) if before else window.lstrip(SEAM)
     if not core:
         return 1.0
     slack = max(2, len(core) // 4)
@@ -454,7 +456,7 @@ def _context_spans(norm: Normalized, quote: str, prefix: str, suffix: str) -> li
     """Where the prefix or suffix still reads (approximately): the quote, changed or not, sits next to it."""
     flat, spans = norm.flat, []
     for context, before in ((prefix, True), (suffix, False)):
-        core = context.rstrip(_SEAM) if before else context.lstrip(_SEAM)
+        core = context.rstrip(SEAM) if before else context.lstrip(SEAM)
         if not core:
             continue
         for a, b in _context_places(norm, core):

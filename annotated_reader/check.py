@@ -17,7 +17,7 @@ from .edition import Edition, Options
 from .problems import Problem
 from .render import render_book_markdown
 from .terms import TermIndex
-from .textmap import text_map
+from .textmap import TextMap, text_map
 
 
 @dataclass
@@ -29,6 +29,7 @@ class CheckResult:
     orphans: int = 0
     per_part: dict[str, int] = field(default_factory=dict)
     edition: Edition | None = None
+    pages: dict[str, TextMap] = field(default_factory=dict)  # slug -> the text anchors were placed on
 
     @property
     def errors(self) -> list[Problem]:
@@ -68,6 +69,7 @@ def run_check(root: Path, docs_dir: Path | None = None, options: Options | None 
         result.placed += len(placement.matches)
         result.orphans += len(placement.orphans)
         result.per_part[part.slug] = len(placement.matches)
+        result.pages[part.slug] = tm
         edition.link_terms(tm, part.slug, [])  # counts term usage for the warnings below
         for run in tm.runs:
             if run.linkable:

@@ -37,6 +37,37 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_profile(args: argparse.Namespace) -> int:
+    """Draft a profile YAML for another book from its EPUB's navigation or its text's contents list."""
+    from .importer.draft_profile import draft_profile
+    from .importer.source import read_bytes
+
+    data, problems = read_bytes(Path(args.source), args.source)
+    draft = None
+    if data is not None:
+        draft, problems = draft_profile(data, args.source)
+    out = Path(args.out) if args.out else None
+    if draft is not None and out is not None and out.exists():
+        problems = [Problem(args.out, 1, 1, "the file exists; a draft never overwrites a profile",
+                            "Pass another --out, or remove the file first.", "profile-exists")]
+    if draft is None or out is not None and out.exists():
+        _print_problems(problems)
+        print("reader profile: no draft written.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    if out is None:
+        print(draft, end="")
+        return EXIT_OK
+    try:
+        out.write_text(draft, encoding="utf-8")
+    except OSError as error:
+        _print_problems([Problem(args.out, 1, 1, f"the draft cannot be written: {error.strerror}", "",
+                                 "output-unwritable")])
+        return EXIT_PROBLEMS
+    print(f"reader profile: drafted {out}; review every line marked CHECK, then "
+          f"`reader import {args.source} --profile {out}`.", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate the annotation files (and anchor them on the imported text, when there is one)."""
     from .check import run_check
@@ -44,6 +75,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     result = run_check(Path(args.root), Path(args.root) / "docs")
     problems = sorted(result.problems, key=lambda p: (p.file, p.line, p.col))
     _print_problems(problems, args.format)
+    if args.refresh:
+        _refresh(Path(args.root), result)
     errors, warnings = len(result.errors), len(problems) - len(result.errors)
     if result.has_text:
         summary = (f"reader check: {result.placed}/{result.annotations} annotations placed, {result.orphans} unplaced; "
@@ -53,6 +86,22 @@ def cmd_check(args: argparse.Namespace) -> int:
                    f"(import your copy to check anchors); {errors} error(s), {warnings} warning(s).")
     print(summary, file=sys.stderr if args.format == "text" else sys.stdout)
     return EXIT_PROBLEMS if errors else EXIT_OK
+
+
+def _refresh(root: Path, result) -> None:
+    """`check --refresh`: rewrite anchors placed on changed text; print the diff to review."""
+    from .refresh import refresh
+
+    if not result.has_text:
+        print("reader check --refresh: no imported text, nothing to refresh.", file=sys.stderr)
+        return
+    done = refresh(root, result.pages, result.edition.layer.annotations())
+    for diff in done.diffs.values():
+        print(diff, end="")
+    _print_problems(done.problems)
+    print(f"reader check --refresh: {len(done.rewrites)} anchor(s) rewritten in {len(done.diffs)} file(s) "
+          f"(review with `git diff`); {result.orphans} unplaced annotation(s) listed above are never rewritten.",
+          file=sys.stderr)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -66,10 +115,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--profile", help="book profile YAML (default: profiles/stalin-new-biography.yml)")
     p.set_defaults(func=cmd_import)
 
+    p = sub.add_parser("profile", help="draft a profile YAML for another book from its EPUB or text, to review")
+    p.add_argument("source", help="the book: an EPUB (read from its navigation) or a text export (its contents)")
+    p.add_argument("--out", help="write the draft here (default: print it)")
+    p.set_defaults(func=cmd_profile)
+
     p = sub.add_parser("check", help="validate annotations/ (and anchor them on the imported text)")
     p.add_argument("--format", choices=("text", "github"), default="text",
                    help="text for people, github for pull-request annotations (default: %(default)s)")
     p.add_argument("--root", default=".", help="the project folder (default: the current folder)")
+    p.add_argument("--refresh", action="store_true",
+                   help="rewrite anchors placed on changed text to the current text (quote, prefix/suffix, near:), "
+                        "as a diff to review; orphans are listed, never rewritten")
     p.set_defaults(func=cmd_check)
 
     from .export.command import add_commands  # `reader export ...`, `reader import-annotations`

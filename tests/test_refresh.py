@@ -1,0 +1,142 @@
+"""`reader check --refresh`: anchors placed on changed text are rewritten as a minimal diff; orphans never."""
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from annotated_reader.cli import main
+from annotated_reader.refresh import rewrite_yaml
+from minibook import PEOPLE, make_project
+
+ORIGINAL = """\
+---
+title: The Mini Chapter
+---
+
+# The Mini Chapter
+
+In the spring the vozhd raised the grain question again, and the commissar of supply was summoned to the Kremlin.
+
+Later the commissar wrote to Comrade Ivanov about the quotas. The answer came within a week.
+
+Ivanov kept the letter for many years, although he was told to burn it.
+"""
+
+# A corrected printing: a word's ending, a conjunction, a spelling, and one passage reworded.
+EDITED = (ORIGINAL.replace("the grain question again", "the grain questions again")
+          .replace("years, although he", "years, though he")
+          .replace("the Kremlin.", "the Kremlyn.")
+          .replace("Later the commissar", "Afterwards the commissar"))
+
+LAYER = """\
+part: mini-chapter
+annotations:
+  # the grain question recurs in later chapters
+  - id: grain
+    anchor:
+      quote: the grain question   # keep it short
+    kind: context
+    body: Grain.
+  - id: letter
+    anchor:
+      quote: "kept the letter for many years"
+      prefix: Ivanov
+      suffix: although he
+    kind: context
+    body: The letter.
+  - id: commissar
+    anchor: {quote: the commissar, prefix: Later}
+    kind: person
+    body: The commissar.
+  - id: kremlin
+    anchor: {quote: summoned to the Kremlin}
+    kind: place
+    body: The Kremlin.
+"""
+
+REFRESHED = """\
+part: mini-chapter
+annotations:
+  # the grain question recurs in later chapters
+  - id: grain
+    anchor:
+      quote: the grain questions   # keep it short
+      near: 2
+    kind: context
+    body: Grain.
+  - id: letter
+    anchor:
+      quote: "kept the letter for many years"
+      prefix: Ivanov
+      suffix: though he
+      near: 4
+    kind: context
+    body: The letter.
+  - id: commissar
+    anchor: {quote: the commissar, prefix: Later}
+    kind: person
+    body: The commissar.
+  - id: kremlin
+    anchor: {quote: summoned to the Kremlyn, near: 2}
+    kind: place
+    body: The Kremlin.
+"""
+
+
+GLOSSARY = "terms:\n  - id: vozhd\n    term: vozhd\n    short: The leader.\n"
+
+
+def project(tmp_path, text: str):
+    root = make_project(tmp_path, annotations={"glossary.yml": GLOSSARY, "people.yml": PEOPLE, "mini-chapter.yml": LAYER})
+    (root / "docs/book/mini-chapter.md").write_text(text, encoding="utf-8")
+    return root
+
+
+def test_refresh_rewrites_only_the_changed_anchors_in_place(tmp_path, capsys):
+    root = project(tmp_path, EDITED)
+    assert main(["check", "--root", str(root)]) == 1  # the reworded passage's annotation is an orphan (an error)
+    err = capsys.readouterr().err
+    assert "3/4 annotations placed, 1 unplaced" in err and "3 warning(s)" in err
+    main(["check", "--root", str(root), "--refresh"])
+    out, err = capsys.readouterr()
+    assert (root / "annotations/mini-chapter.yml").read_text(encoding="utf-8") == REFRESHED
+    assert out.startswith("--- a/annotations/mini-chapter.yml\n+++ b/annotations/mini-chapter.yml")  # the diff to review
+    assert "3 anchor(s) rewritten in 1 file(s)" in err and "1 unplaced" in err
+    main(["check", "--root", str(root)])
+    err = capsys.readouterr().err
+    assert "3/4 annotations placed, 1 unplaced" in err and "0 warning(s)" in err  # healed; the orphan stays listed
+
+
+def test_refresh_on_unchanged_text_changes_nothing(tmp_path, capsys):
+    root = project(tmp_path, ORIGINAL)
+    assert main(["check", "--root", str(root), "--refresh"]) == 0
+    assert (root / "annotations/mini-chapter.yml").read_text(encoding="utf-8") == LAYER
+    assert "0 anchor(s) rewritten" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("source, values, expected", [
+    # a value that needs quotes gets them; the old quoting style is kept
+    ("annotations:\n  - id: a\n    anchor:\n      quote: x\n", {"quote": "a: b"}, 'annotations:\n  - id: a\n    anchor:\n      quote: "a: b"\n'),
+    ("annotations:\n  - id: a\n    anchor:\n      quote: 'x'\n", {"quote": "it's"}, "annotations:\n  - id: a\n    anchor:\n      quote: 'it''s'\n"),
+    ("annotations:\n  - id: a\n    anchor: {quote: x}\n", {"quote": "x, y", "near": 3}, 'annotations:\n  - id: a\n    anchor: {quote: "x, y", near: 3}\n'),
+    # no final newline: the new key still gets a line of its own
+    ("annotations:\n  - id: a\n    anchor:\n      quote: x", {"near": 7}, "annotations:\n  - id: a\n    anchor:\n      quote: x\n      near: 7\n"),
+    # an existing near is replaced where it stands
+    ("annotations:\n  - id: a\n    anchor:\n      near: 1\n      quote: x\n", {"near": 9}, "annotations:\n  - id: a\n    anchor:\n      near: 9\n      quote: x\n"),
+])
+def test_rewrite_yaml_edits_values_in_place(source, values, expected):
+    assert rewrite_yaml(source, {"a": values}) == expected
+
+
+def test_rewrite_yaml_refuses_a_multi_line_value():
+    source = textwrap.dedent("""\
+        annotations:
+          - id: a
+            anchor:
+              quote: >-
+                two
+                lines
+        """)
+    with pytest.raises(ValueError, match="several lines"):
+        rewrite_yaml(source, {"a": {"quote": "one"}})
