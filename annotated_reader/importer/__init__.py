@@ -62,7 +62,7 @@ def import_book(source: Path, out_dir: Path, profile_path: Path | None = None, f
     result = import_text(copy.text, profile, str(source), marker_style=copy.marker_style)
     if result.errors:
         raise ImportFailed(_sorted([copy.relocate(p) for p in result.errors]))
-    result.report["form"] = form_report(copy, detected)
+    result.report["form"] = form_report(copy, detected, result.report.pop("plain_markers", None))
     result.report["unresolved"] = [dict(entry, **_where(copy, entry)) for entry in result.report["unresolved"]]
     result.files["import-report.json"] = json.dumps(result.report, ensure_ascii=False, indent=2) + "\n"
     try:
@@ -79,15 +79,36 @@ def read_copy(data: bytes, name: str, profile: Profile, form: str | None = None)
     return reader_for(form or detect_form(data))(data, name, profile), detected
 
 
-def form_report(copy: FormText, detected: bool) -> dict:
-    """The report's account of the form: what it was, what was dropped, how markers were found."""
-    return {"name": copy.form, "detected": detected, "furniture": dict(copy.furniture),
-            "markers": dict(copy.markers), "doubtful": list(copy.doubtful)}
+def form_report(copy: FormText, detected: bool, plain: dict | None = None) -> dict:
+    """The report's account of the form: what it was, what was dropped, how markers were found.
+
+    `plain` is the pipeline's account of plain-digit markers (marker_style
+    "plain"): how many the sequence made certain, and every doubtful one.
+    """
+    markers, doubtful = dict(copy.markers), list(copy.doubtful)
+    if plain is not None:
+        markers["sequence"] = plain["sequence"]
+        doubtful += [dict(entry, place=_place(copy, entry["line"])) for entry in plain["doubtful"]]
+    report = {"name": copy.form, "detected": detected, "furniture": dict(copy.furniture),
+              "markers": markers, "doubtful": doubtful}
+    if copy.joins:
+        report["joins"] = dict(copy.joins)
+    if copy.repairs:
+        report["repairs"] = list(copy.repairs)
+    if plain is not None:
+        report["unlinked_notes"] = plain["unlinked_notes"]
+    return report
 
 
 def _where(copy: FormText, entry: dict) -> dict:
     place = copy.place(entry["line"])
     return {"file": place.file, "line": place.line, "col": 1} if place else {}
+
+
+def _place(copy: FormText, line: int) -> str:
+    """"file:line" in the reader's own file of canonical line `line`."""
+    place = copy.place(line)
+    return f"{place.file}:{place.line}" if place else f"{line}"
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:

@@ -76,8 +76,12 @@ def repair_sequence(markers: list[Marker], note_count: int, part_title: str) -> 
 
 
 def link(markers: list[Marker], notes: list[Note], source: str, part_title: str,
-         notes_heading: str) -> tuple[int, list[Problem]]:
-    """Check that every note has exactly one marker and every marker a note; count the links."""
+         notes_heading: str, missing: str = "error") -> tuple[int, list[Problem]]:
+    """Check that every note has exactly one marker and every marker a note; count the links.
+
+    `missing` is the severity of a note without a marker: "warning" when the
+    markers were plain digits, of which only the certain ones were taken.
+    """
     problems = []
     by_number = Counter(m.number for m in markers)
     note_numbers = {note.number for note in notes}
@@ -99,8 +103,10 @@ def link(markers: list[Marker], notes: list[Note], source: str, part_title: str,
             problems.append(Problem(source, note.line, 1, (
                 f'note {note.number} of part "{part_title}" has no marker {superscript(note.number)} '
                 "in the part's text"),
-                "Check the note number, or the superscript in the text (an OCR slip?).",
-                "note-without-marker"))
+                "Check the note number, or the superscript in the text (an OCR slip?)." if missing == "error" else
+                "Its marker is a plain number the import could not tell from the text around it; "
+                "see the doubtful markers in import-report.json.",
+                "note-without-marker", missing))
     linked = sum(1 for note in notes if by_number[note.number] == 1)
     return linked, problems
 
@@ -116,3 +122,151 @@ def apply_markers(paragraphs: list[Paragraph], markers: list[Marker]) -> None:
 
     for paragraph in paragraphs:
         paragraph.lines = [_RUN.sub(replace, line) for line in paragraph.lines]
+
+
+# -- plain digits -------------------------------------------------------------------------------
+# Extractors often give a note marker as plain digits glued to the text ("power.12", "holdings),7").
+# Digits are also years, times (4:30), ratios (1.5:1), page numbers, so a digit run is taken as a
+# marker only where the part's 1, 2, 3 ... sequence and its note count leave no other reading.
+
+_PLAIN = re.compile(r"(?<=[^\W\d_]|[.,;:!?)\]”’\"'*…])([1-9]\d{0,2})(?=[\s,;:.)\]—”’\"'*]|$)")
+_DECIMAL_BEFORE = re.compile(r"(?:^|[^\d])\d{1,2}[.,]$")  # "1.5", "2,500": a number, not a marker after it
+_TIME_BEFORE = re.compile(r"\d[:.]$")  # "4:30", "1.5:1"
+
+
+@dataclass
+class PlainCandidate:
+    """A digit run glued to the text that may be a note marker."""
+
+    value: int
+    line: int
+    col: int  # 1-based, in the line
+    text: str  # a few characters around it, for the report
+
+
+def plain_candidates(lines: list[Line]) -> list[PlainCandidate]:
+    """Digit runs glued to a word or to closing punctuation, in document order; numbers are left out."""
+    found = []
+    for line in lines:
+        text = line.text
+        for match in _PLAIN.finditer(text):
+            before = text[:match.start()]
+            if before.endswith(":") and _TIME_BEFORE.search(before) or _DECIMAL_BEFORE.search(before):
+                continue
+            if before.endswith((".", ",")) and before[-2:-1].isdigit() and not _year_before(before):
+                continue
+            found.append(PlainCandidate(int(match.group(1)), line.number, match.start() + 1,
+                                        text[max(0, match.start() - 30):match.end() + 10]))
+    return found
+
+
+def _year_before(before: str) -> bool:
+    """"…in 1931.12": a year ends the sentence, then the marker (3 or 4 digits before the point)."""
+    digits = len(before[:-1]) - len(before[:-1].rstrip("0123456789"))
+    return digits >= 3
+
+
+def choose_sequence(candidates: list[PlainCandidate], note_count: int) -> tuple[dict[int, int], dict[int, str]]:
+    """Which candidates are the markers 1..note_count: ({candidate index: note}, {candidate index: why not}).
+
+    1. A note number carried by exactly one candidate anchors it; anchors out
+       of order (the longest increasing run is kept) are dropped.
+    2. Between two placed markers, a number carried by exactly one candidate in
+       that window is placed; repeated until nothing changes.
+    3. A single missing number whose window holds exactly one unplaced
+       candidate that differs from it by one digit (an extractor's slip, "15"
+       for 5) is placed there; the pipeline then repairs and reports it as it
+       does a misread superscript.
+    Everything else stays text and is listed with the reason.
+    """
+    by_value: dict[int, list[int]] = {}
+    for i, cand in enumerate(candidates):
+        if 1 <= cand.value <= note_count:
+            by_value.setdefault(cand.value, []).append(i)
+    anchors = sorted((v, idx[0]) for v, idx in by_value.items() if len(idx) == 1)
+    placed = dict(_increasing(anchors))  # note -> candidate index
+    changed = True
+    while changed:
+        changed = False
+        for value in range(1, note_count + 1):
+            if value in placed:
+                continue
+            lo, hi = _window(placed, value, len(candidates))
+            inside = [i for i in by_value.get(value, []) if lo < i < hi]
+            if len(inside) == 1:
+                placed[value] = inside[0]
+                changed = True
+    taken = set(placed.values())
+    for value in range(1, note_count + 1):
+        if value in placed:
+            continue
+        lo, hi = _window(placed, value, len(candidates))
+        if lo < 0 and value != 1 or hi >= len(candidates) and value != note_count:
+            continue  # a neighbour is missing too: the window is not closed
+        inside = [i for i in range(lo + 1, hi) if i not in taken]
+        if len(inside) == 1 and _one_digit_off(candidates[inside[0]].value, value):
+            placed[value] = inside[0]
+            taken.add(inside[0])
+    chosen = {i: value for value, i in placed.items()}
+    why = {}
+    for i, cand in enumerate(candidates):
+        if i in chosen:
+            continue
+        if not 1 <= cand.value <= note_count:
+            why[i] = f"{cand.value} is not a note number of this part (it has {note_count} notes)"
+        elif cand.value in placed:
+            why[i] = f"note {cand.value} is already marked elsewhere in the sequence"
+        else:
+            why[i] = f"{cand.value} fits the sequence in more than one place, or out of order"
+    return chosen, why
+
+
+def _increasing(anchors: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The longest run of (note, index) pairs whose indexes increase with the note numbers."""
+    if not anchors:
+        return []
+    import bisect
+
+    tails: list[int] = []  # index values ending runs of each length
+    tail_at: list[int] = []  # position in anchors of that tail
+    back = [-1] * len(anchors)
+    for k, (_, index) in enumerate(anchors):
+        pos = bisect.bisect_left(tails, index)
+        if pos == len(tails):
+            tails.append(index)
+            tail_at.append(k)
+        else:
+            tails[pos], tail_at[pos] = index, k
+        back[k] = tail_at[pos - 1] if pos else -1
+    run, k = [], tail_at[-1]
+    while k >= 0:
+        run.append(anchors[k])
+        k = back[k]
+    return run[::-1]
+
+
+def _window(placed: dict[int, int], value: int, size: int) -> tuple[int, int]:
+    """The candidate indexes strictly between the nearest placed notes below and above `value`."""
+    lower = [placed[v] for v in placed if v < value]
+    upper = [placed[v] for v in placed if v > value]
+    return (max(lower) if lower else -1), (min(upper) if upper else size)
+
+
+def _one_digit_off(found: int, wanted: int) -> bool:
+    """"15" for 5, "88" for 8, "18" for 88: one digit added, dropped or changed."""
+    a, b = str(found), str(wanted)
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    short, long = sorted((a, b), key=len)
+    return len(long) - len(short) == 1 and any(long[:k] + long[k + 1:] == short for k in range(len(long)))
+
+
+def to_superscripts(text: str, chosen: list[PlainCandidate]) -> str:
+    """`text` (split into lines as split_lines does) with the chosen candidates as superscript digits."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for cand in sorted(chosen, key=lambda c: (c.line, -c.col)):
+        line = lines[cand.line - 1]
+        start = cand.col - 1
+        end = start + len(str(cand.value))
+        lines[cand.line - 1] = line[:start] + superscript(cand.value) + line[end:]
+    return "\n".join(lines)

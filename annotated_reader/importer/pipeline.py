@@ -16,7 +16,8 @@ from ..problems import Problem
 from .frontmatter import check_contents, parse_contents, parse_title_page
 from .layout import Layout, find_layout, number_repairs
 from .markdown import render_illustrations, render_part
-from .markers import apply_markers, find_markers, link, repair_sequence
+from .markers import (PlainCandidate, apply_markers, choose_sequence, find_markers, link, plain_candidates,
+                      repair_sequence, to_superscripts)
 from .model import Block, Heading, ImportResult, Line, Paragraph, Part, Repair
 from .notes import normalize_name, parse_notes
 from .paragraphs import JoinRules, build_vocabulary, merge_blocks
@@ -33,6 +34,9 @@ def import_text(text: str, profile: Profile, source_name: str, marker_style: str
 
     `marker_style` says how the text carries note markers (forms.MARKER_STYLES).
     """
+    plain = None
+    if marker_style == "plain":
+        text, plain = _plain_markers(text, profile, source_name)
     result = ImportResult(source_name, {})
     repairs, problems = result.repairs, result.problems
     raw_lines = split_lines(text)
@@ -84,13 +88,61 @@ def import_text(text: str, profile: Profile, source_name: str, marker_style: str
             markers = markers_of[part.spec.slug]
             repairs.extend(repair_sequence(markers, len(part.notes), part.spec.title))
             part.notes_linked, found = link(markers, part.notes, source_name, part.spec.title,
-                                            part.spec.notes or part.spec.title)
+                                            part.spec.notes or part.spec.title,
+                                            missing="warning" if plain is not None else "error")
             problems.extend(found)
             apply_markers(part.paragraphs, markers)
         group_lines = set(section.group_lines.values())
 
     _render(result, text, lines, layout, lifted, dropped, group_lines)
+    if plain is not None:
+        result.report["plain_markers"] = plain
     return result
+
+
+def _plain_markers(text: str, profile: Profile, source_name: str) -> tuple[str, dict]:
+    """Plain-digit markers made superscripts where the sequence makes them certain; the rest listed.
+
+    A first, silent pass finds the parts, their bodies (plates lifted) and
+    their note counts, exactly as the import does; each part's glued digit
+    runs are then read against its 1, 2, 3 ... sequence (markers.choose_sequence).
+    The chosen ones become superscript digits, so the import proper links,
+    repairs and counts them as it does printed superscripts; the others stay
+    text and are reported as doubtful with their line and why.
+    """
+    raw_lines = split_lines(text)
+    raw = {line.number: line.text for line in raw_lines}
+    scratch: list[Repair] = []
+    found: list[Problem] = []
+    lines = clean_lines(raw_lines, profile.line_start_artefacts, scratch)
+    contents_line = _line_of(lines, profile.contents_heading, 0) if profile.contents_heading else None
+    lines, _ = _drop_artefacts(lines, profile, contents_line or 0, scratch)
+    layout = find_layout(lines, blocks_of(lines), profile, source_name, found)
+    report = {"sequence": 0, "doubtful": [], "unlinked_notes": []}
+    if any(p.severity == "error" for p in found) or layout.notes_line is None:
+        return text, report
+    body_start = layout.parts[0].heading_line if layout.parts else len(lines)
+    rules = JoinRules(frozenset(profile.abbreviations), profile.short_block_words, profile.hyphen_default,
+                      build_vocabulary([l.text for l in lines if l.number >= body_start]))
+    section = parse_notes(layout.notes, list(profile.parts), rules, source_name, layout.notes_line, scratch, found)
+    chosen: list[PlainCandidate] = []
+    for place in layout.parts:
+        body, _, _ = lift_plates(place.body, profile.plate_credit, profile.plate_max_gap,
+                                 lambda b: _is_section(b, profile), scratch)
+        candidates = plain_candidates([Line(line.number, raw[line.number])
+                                       for b in body if not _is_section(b, profile) for line in b.lines])
+        notes = section.notes.get(place.spec.slug, [])
+        picked, why = choose_sequence(candidates, len(notes))
+        chosen.extend(candidates[i] for i in picked)
+        for i, reason in why.items():
+            cand = candidates[i]
+            report["doubtful"].append({"line": cand.line, "col": cand.col, "part": place.spec.slug,
+                                       "text": cand.text, "why": reason})
+        marked = set(picked.values())
+        report["unlinked_notes"] += [{"part": place.spec.slug, "note": n.number, "line": n.line}
+                                     for n in notes if n.number not in marked]
+    report["sequence"] = len(chosen)
+    return to_superscripts(text, chosen), report
 
 
 def _items(body: list[Block], profile: Profile, rules: JoinRules, repairs: list[Repair]) -> list:
@@ -106,7 +158,8 @@ def _items(body: list[Block], profile: Profile, rules: JoinRules, repairs: list[
                 text = block.text.strip()[len(profile.section_marker):].strip()
                 if text.startswith("**") and text.endswith("**"):
                     text = text[2:-2].strip()
-                title = title_case(text, profile.small_words, profile.acronyms)
+                # headings printed in capitals are title-cased; one already in mixed case (an EPUB's) is kept
+                title = title_case(text, profile.small_words, profile.acronyms) if text.upper() == text else text
                 items.append(Heading(title, unique_id(slugify(title), taken), block.start))
         else:
             run.append(block)

@@ -52,6 +52,8 @@ class FormText:
     furniture: dict[str, int] = field(default_factory=dict)  # dropped page furniture, by kind
     markers: dict[str, int] = field(default_factory=dict)  # markers found, by how: superscript, link ...
     doubtful: list[dict] = field(default_factory=list)  # {"line", "place", "text", "why"}
+    joins: dict[str, int] = field(default_factory=dict)  # lines the reader joined, by kind: wrapped, dehyphenate ...
+    repairs: list[dict] = field(default_factory=list)  # {"kind", "file", "line", "detail"}: decisions to check
     problems: list[Problem] = field(default_factory=list)
 
     @property

@@ -6,6 +6,9 @@ wrapped text has (almost) none.
 """
 from __future__ import annotations
 
+import re
+
+from ...problems import Problem
 from ..profile import Profile
 from ..source import decode_source
 from . import FormText
@@ -18,7 +21,8 @@ MIN_LINES = 20  # fewer lines than this tell nothing about wrapping
 def read(data: bytes, name: str, profile: Profile) -> FormText:
     """The decoded text as it is; an undecodable byte is a problem at its line and column."""
     text, problems = decode_source(data, name)
-    return FormText("text", text or "", None, problems=problems)
+    html = html_problem(text or "", name)
+    return FormText("text", text or "", None, problems=[html] if html else problems)
 
 
 def looks_wrapped(data: bytes) -> bool:
@@ -28,3 +32,19 @@ def looks_wrapped(data: bytes) -> bool:
         return False
     long = sum(1 for line in lines if len(line) > WRAP_WIDTH)
     return long / len(lines) <= WRAPPED_SHARE
+
+
+_HTML = re.compile(r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.I | re.S)
+_EXPECTED = {".pdf": "a PDF", ".epub": "an EPUB", ".txt": "a text export of the book"}
+
+
+def html_problem(text: str, name: str) -> Problem | None:
+    """A web page saved under the book's name (a download or login page) is said to be one, not read as text."""
+    if not _HTML.match(text[:4096]):
+        return None
+    suffix = name[name.rfind("."):].lower() if "." in name.rsplit("/", 1)[-1] else ""
+    expected = _EXPECTED.get(suffix, "a copy of the book")
+    return Problem(name, 1, 1, f"the file is an HTML web page, not {expected}",
+                   "A shop or library often serves a page instead of the book when a download link has expired "
+                   "or needs a login: open the file in a browser to see which page it is, then download the book "
+                   "itself again.", "source-html")
