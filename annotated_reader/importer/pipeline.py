@@ -118,7 +118,7 @@ def _plain_markers(text: str, profile: Profile, source_name: str) -> tuple[str, 
     contents_line = _line_of(lines, profile.contents_heading, 0) if profile.contents_heading else None
     lines, _ = _drop_artefacts(lines, profile, contents_line or 0, scratch)
     layout = find_layout(lines, blocks_of(lines), profile, source_name, found)
-    report = {"sequence": 0, "doubtful": [], "unlinked_notes": []}
+    report = {"sequence": 0, "not_markers": 0, "doubtful": [], "unlinked_notes": []}
     if any(p.severity == "error" for p in found) or layout.notes_line is None:
         return text, report
     body_start = layout.parts[0].heading_line if layout.parts else len(lines)
@@ -138,6 +138,7 @@ def _plain_markers(text: str, profile: Profile, source_name: str) -> tuple[str, 
             cand = candidates[i]
             report["doubtful"].append({"line": cand.line, "col": cand.col, "part": place.spec.slug,
                                        "text": cand.text, "why": reason})
+        report["not_markers"] += len(candidates) - len(picked) - len(why)
         marked = set(picked.values())
         report["unlinked_notes"] += [{"part": place.spec.slug, "note": n.number, "line": n.line}
                                      for n in notes if n.number not in marked]

@@ -121,7 +121,7 @@ def read(data: bytes, name: str, profile: Profile) -> FormText:
     package = open_package(data, name, copy.problems)
     if package is None:
         return copy
-    reader = _Reader(package, name, profile, copy)
+    reader = Reader(package, name, profile, copy)
     reader.run()
     return copy
 
@@ -362,8 +362,11 @@ def heading_match(text: str, spec: PartSpec) -> tuple[bool, int | None]:
 # --- the reader -------------------------------------------------------------------------------------
 
 
-class _Reader:
-    """Reads one package into the canonical text of `copy` (kept as a class: many small shared tables)."""
+class Reader:
+    """Reads one package into the canonical text of `copy` (a class: the tables of links are shared).
+
+    `scan` is also what `reader profile` uses to draft a profile from an EPUB.
+    """
 
     def __init__(self, package: Package, name: str, profile: Profile, copy: FormText):
         self.package, self.name, self.profile, self.copy = package, name, profile, copy
@@ -380,13 +383,18 @@ class _Reader:
     def where(self, doc: Doc, line: int | None) -> Place:
         return Place(f"{self.name}/{doc.path}", line or 1)
 
-    def run(self) -> None:
+    def scan(self) -> tuple[list[Item], set[int]]:
+        """The text stream of the reading order, and the notes documents (left out of it)."""
         self.find_refs()
         notes_docs = {ref.target_doc.index for ref in self.refs} - {ref.doc.index for ref in self.refs}
         stream: list[Item] = []
         for doc in self.docs:
             if doc.linear and doc.index not in notes_docs:
                 stream.extend(_Stream(self, doc).items())
+        return stream, notes_docs
+
+    def run(self) -> None:
+        stream, notes_docs = self.scan()
         found = self.find_parts(stream)
         if found is None:
             return
@@ -760,7 +768,7 @@ def _ends_with_credit(text: str, credit: str | None) -> bool:
 class _Stream:
     """One document as blocks (Items); inline content rendered to canonical text."""
 
-    def __init__(self, reader: _Reader, doc: Doc, note: bool = False):
+    def __init__(self, reader: Reader, doc: Doc, note: bool = False):
         self.reader, self.doc, self.note = reader, doc, note
         self.out: list[Item] = []
 
