@@ -25,10 +25,12 @@ def _print_problems(problems: list[Problem], fmt: str = "text") -> None:
 def cmd_import(args: argparse.Namespace) -> int:
     """Import a copy of the book (any form) into Markdown parts (gitignored), a manifest and a report."""
     from .importer import ImportFailed, format_report, import_book
+    from .importer.progress import reporting, terminal_bar
 
     try:
-        report = import_book(Path(args.source), Path(args.out), Path(args.profile) if args.profile else None,
-                             form=args.form)
+        with reporting(terminal_bar(sys.stderr)):  # a bar on a terminal (long PDF imports), quiet otherwise
+            report = import_book(Path(args.source), Path(args.out), Path(args.profile) if args.profile else None,
+                                 form=args.form)
     except ImportFailed as failure:
         _print_problems(failure.problems)
         print(f"reader import: {len(failure.problems)} problem(s); nothing was written.", file=sys.stderr)

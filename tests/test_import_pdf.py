@@ -1,0 +1,179 @@
+"""The PDF form: a typeset book printed by Chromium (made at test time) imports to the paragraph text's chapters.
+
+bookforms/pdf.py prints the paragraph-text import as a book (running heads,
+page numbers, first-line indents, hyphenated line ends, superscript markers,
+verse, plates, notes in smaller type); reading it back must give the same
+Markdown parts and Illustrations page, every note linked by the markers'
+size and rise, and the furniture dropped and counted. Broken PDFs (a scan,
+a password, a truncated or damaged file, HTML posing as a PDF) give one clear
+problem and write nothing. On the real book (READER_SOURCE) the import is
+compared in words, notes and the placements of all annotations.
+"""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from annotated_reader.importer import ImportFailed, import_book, import_text, read_copy
+from annotated_reader.importer.forms import detect_form
+from annotated_reader.importer.forms.pdf import read
+from annotated_reader.importer.progress import reporting, terminal_bar
+from bookforms import import_form, mini_book, real_book, words_within  # noqa: F401 (fixtures)
+from bookforms.pdf import print_html, skip_reason
+
+pytestmark = pytest.mark.skipif(bool(skip_reason()), reason=skip_reason() or "-")
+
+MD_FILES = ("preface.md", "merchants-ledger.md", "winter-roads.md", "salt-tax.md", "last-caravan.md",
+            "illustrations.md")
+PIXEL = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGA"
+         "hKmMIQAAAABJRU5ErkJggg==")
+
+
+def _failed(source: Path, tmp_path: Path, profile_path: Path):
+    """Import `source` as `reader import` does; return its problems and what was written."""
+    out = tmp_path / "out"
+    with pytest.raises(ImportFailed) as failure:
+        import_book(source, out, profile_path)
+    return failure.value.problems, (sorted(p.name for p in out.iterdir()) if out.exists() else [])
+
+
+def test_mini_pdf_imports_to_the_same_markdown(mini_book):
+    path = mini_book.form("pdf")
+    assert detect_form(path.read_bytes()) == "pdf"
+    copy, result = import_form(path, mini_book.profile)
+    assert copy.problems == [] and result.errors == []
+    for name in MD_FILES:
+        assert result.files[name] == mini_book.result.files[name], name
+    assert result.report["notes_linked"] == result.report["notes_total"] == 23
+    assert result.report["words_out"] == mini_book.result.report["words_out"]
+    assert copy.markers == {"size": 23}  # every marker known by its size and rise
+    # a running head and a page number on every page but the front matter and the plates, all dropped
+    assert copy.furniture == {"running_heads": 8, "page_numbers": 8}
+    body = copy.text.split("\n1 WINTER ROADS\n")[1].split("\n")
+    assert not [line for line in body if line.isdigit() or line in ("Winter Roads", "The Salt Road")]
+
+
+def test_places_point_into_the_pdf_pages(mini_book):
+    copy, _ = import_form(mini_book.form("pdf"), mini_book.profile)
+    lines = copy.text.split("\n")
+    heading = lines.index("1 WINTER ROADS") + 1
+    place = copy.place(heading)
+    assert place.file.endswith("book.pdf#page=5") and place.line >= 1
+    notes = copy.place(lines.index("NOTES") + 1)
+    assert int(notes.file.rsplit("=", 1)[1]) > int(place.file.rsplit("=", 1)[1])
+
+
+def test_a_pipeline_problem_is_placed_on_the_pdf_page(mini_book, tmp_path):
+    """A marker without its note (the NOTES page torn out) is reported at the PDF page and line of its part."""
+    path = mini_book.form("pdf")
+    copy = read(path.read_bytes(), "book.pdf", mini_book.profile)
+    cut = copy.text.index("NOTES")
+    copy.text = copy.text[:cut]
+    result = import_text(copy.text, mini_book.profile, "book.pdf")
+    problems = [copy.relocate(p) for p in result.errors]
+    assert problems and all(p.file.startswith("book.pdf#page=") for p in problems)
+
+
+def test_the_book_in_the_pdf_is_what_import_book_writes(mini_book, tmp_path):
+    out = tmp_path / "book"
+    report = import_book(mini_book.form("pdf"), out, mini_book.profile_path)
+    assert report["form"]["name"] == "pdf" and report["form"]["detected"]
+    assert report["form"]["furniture"]["page_numbers"] > 0 and report["form"]["markers"] == {"size": 23}
+    for name in MD_FILES:
+        assert (out / name).read_text(encoding="utf-8") == mini_book.result.files[name], name
+
+
+# -- broken PDFs: one clear problem, nothing written ----------------------------------------
+
+def test_a_scan_without_text_layer_asks_for_ocr(mini_book, tmp_path):
+    scan = tmp_path / "scan.pdf"
+    print_html(f'<!DOCTYPE html><html><body><img src="{PIXEL}" style="width:5in;height:7in">'
+               f'<img src="{PIXEL}" style="width:5in;height:7in"></body></html>', scan)
+    problems, written = _failed(scan, tmp_path, mini_book.profile_path)
+    assert [p.id for p in problems] == ["pdf-no-text"] and written == []
+    assert "scan" in problems[0].message and "ocrmypdf" in problems[0].hint
+
+
+def test_a_password_protected_pdf_is_refused(mini_book, tmp_path):
+    pypdf = pytest.importorskip("pypdf", reason="pypdf (a test dependency) writes the encrypted PDF")
+    writer = pypdf.PdfWriter(clone_from=str(mini_book.form("pdf")))
+    writer.encrypt(user_password="secret", owner_password="owner", algorithm="AES-128")
+    locked = tmp_path / "locked.pdf"
+    with locked.open("wb") as handle:
+        writer.write(handle)
+    problems, written = _failed(locked, tmp_path, mini_book.profile_path)
+    assert [p.id for p in problems] == ["pdf-password"] and written == []
+    assert "password" in problems[0].message and "qpdf --decrypt" in problems[0].hint
+
+
+def test_a_truncated_pdf_is_refused(mini_book, tmp_path):
+    data = mini_book.form("pdf").read_bytes()
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(data[: len(data) // 2])
+    problems, written = _failed(cut, tmp_path, mini_book.profile_path)
+    assert [p.id for p in problems] == ["pdf-truncated"] and written == []
+    assert "cut short" in problems[0].message and str(len(data) // 2) in problems[0].message
+
+
+def test_a_damaged_pdf_is_refused(mini_book, tmp_path):
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 40 + b"\n%%EOF\n")
+    problems, written = _failed(damaged, tmp_path, mini_book.profile_path)
+    assert [p.id for p in problems] == ["pdf-damaged"] and written == []
+
+
+def test_html_read_as_a_pdf_says_it_is_html(mini_book):
+    page = b"<!DOCTYPE html>\n<html><head><title>Download</title></head><body>Sign in</body></html>\n"
+    copy, _ = read_copy(page, "book.pdf", mini_book.profile, "pdf")
+    assert [p.id for p in copy.errors] == ["pdf-not-pdf"]
+    assert "HTML page" in copy.errors[0].message
+
+
+# -- progress: reported to whoever asked, a bar only on a terminal ---------------------------
+
+def test_progress_is_reported_per_page_and_quiet_off_a_terminal(mini_book):
+    seen = []
+    with reporting(lambda done, total, what: seen.append((done, total, what))):
+        read(mini_book.form("pdf").read_bytes(), "book.pdf", mini_book.profile)
+    total = seen[-1][1]
+    assert seen == [(n, total, "pages") for n in range(1, total + 1)]
+    assert terminal_bar(io.StringIO()) is None  # a pipe, a file, a test: no bar
+
+
+def test_a_terminal_gets_a_progress_bar(mini_book):
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    stream = Terminal()
+    with reporting(terminal_bar(stream)):
+        read(mini_book.form("pdf").read_bytes(), "book.pdf", mini_book.profile)
+    assert "pages/s" in stream.getvalue() and "%|" in stream.getvalue()  # a tqdm bar counting pages
+
+
+# -- the real book ---------------------------------------------------------------------------
+
+@pytest.mark.real_text
+def test_real_pdf_gives_the_same_book(real_book):
+    copy, result = real_book.import_form("pdf")
+    assert copy.problems == [] and result.errors == []
+    assert len(result.parts) == 15
+    assert words_within(result, real_book.result) <= 0.002
+    assert result.report["notes_linked"] == result.report["notes_total"] == 873
+    assert copy.markers == {"size": 873}
+    assert copy.furniture["page_numbers"] > 300 and copy.furniture["running_heads"] > 300
+    same = sum(result.files[name] == real_book.result.files[name] for name in real_book.result.files
+               if name.endswith(".md"))
+    assert same >= len([n for n in real_book.result.files if n.endswith(".md")]) - 2
+
+
+@pytest.mark.real_text
+def test_real_pdf_places_every_annotation_on_the_same_passage(real_book, tmp_path):
+    from bookforms.compare import compare_placements
+
+    diff = compare_placements(real_book, real_book.form("pdf"), tmp_path)
+    assert diff.reference.placed == diff.reference.annotations
+    assert diff.form.placed == diff.form.annotations == diff.reference.annotations
+    assert diff.same, (diff.moved[:3], diff.lost[:3], diff.gained[:3])
