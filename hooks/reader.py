@@ -18,6 +18,7 @@ from mkdocs.structure.files import File, Files
 from annotated_reader.edition import Edition, Options, without_triggers
 from annotated_reader.export import build_exports, export_files
 from annotated_reader.render import resolve_links
+from annotated_reader.search import layer_documents, page_documents, part_documents, synonyms, write_index
 from annotated_reader.site import ARCHIVE_DIR, REFERENCE_PAGES, downloads_html, offline_archive, reference_markdown, shim_source
 
 log = logging.getLogger("mkdocs.plugins.annotated_reader")
@@ -38,7 +39,7 @@ def on_config(config):
         raise PluginError(f"annotated-reader: bad `extra.reader` in mkdocs.yml: {exc}") from None
     edition = Edition.open(root, Path(config.docs_dir), options)
     _state.clear()
-    _state.update(edition=edition, root=root, keys={}, linked={}, logged=set())
+    _state.update(edition=edition, root=root, keys={}, linked={}, logged=set(), search=[], titles={})
     config.nav = edition.nav()
     for problem in edition.problems:
         _log(problem)
@@ -86,6 +87,11 @@ def on_page_content(html, page, config, files):
     if slug:  # search indexes the page without its triggers; _put_back_triggers restores them after
         _state["linked"][page.file.src_uri] = html
         html = without_triggers(html)
+    _state["titles"][page.file.url] = page.title or ""
+    if slug and edition.book.has_text:
+        _state["search"].extend(part_documents(page.file.url, page.title or slug, html))
+    elif not slug and page.file.src_uri[:-3] not in REFERENCE_PAGES:  # reference entries come from the data
+        _state["search"].extend(page_documents(page.file.url, page.title or "", html))
     return html
 
 
@@ -125,9 +131,12 @@ def on_post_page(output, page, config):
     return output
 
 
-@event_priority(-100)  # after the offline plugin has written search/search_index.js, which the zip needs
+@event_priority(-100)  # last: the zip must hold everything the build wrote, the search index included
 def on_post_build(config):
     edition: Edition = _state["edition"]
+    with edition.timed("search"):  # before the archive, which must hold it
+        urls = {f.src_uri: f.url for f in _state["files"].documentation_pages()}
+        write_index(Path(config.site_dir), _state["search"] + layer_documents(edition, urls), synonyms(edition), _state["titles"])
     if not _serving["on"]:
         archive = offline_archive(Path(config.site_dir), _archive_name(config))
         log.info(f"annotated-reader: wrote the offline archive {archive}")

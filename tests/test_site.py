@@ -55,7 +55,7 @@ def test_companion_has_reference_pages_and_downloads(companion):
     assert all(f'id="event-{e.id}"' in timeline for e in LAYER.events)
     with zipfile.ZipFile(companion / "downloads" / "annotated-reader-offline.zip") as archive:
         names = archive.namelist()
-    assert "annotated-reader-offline/index.html" in names and "annotated-reader-offline/search/search_index.js" in names
+    assert "annotated-reader-offline/index.html" in names and "annotated-reader-offline/search/reader-index.js" in names
     assert (companion / "downloads" / "stalin-new-biography-companion.epub").stat().st_size > 0
     home = (companion / "index.html").read_text(encoding="utf-8")
     assert 'href="downloads/stalin-new-biography-companion.epub"' in home

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from annotated_reader.search import INDEX_PATH
+
 from .helpers import DESKTOP, MOBILE
 
 ROOT = Path(os.environ.get("READER_TEST_ROOT") or Path(__file__).resolve().parents[2])
@@ -73,14 +75,18 @@ class Site:
     def full(self) -> bool:
         return self.edition == "full"
 
+    def search_index(self) -> dict:
+        """The search index the build wrote (annotated_reader/search.py), as plain data."""
+        script = (self.dir / INDEX_PATH).read_text(encoding="utf-8")
+        return json.loads(script[script.index("=") + 1:].rstrip().rstrip(";"))
+
     def search_locations(self, word: str) -> set[tuple[str, str]]:
         """(page path, fragment) of every search document whose title or text holds `word`."""
-        index = json.loads((self.dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+        index = self.search_index()
         found = set()
-        for doc in index["docs"]:
-            if word.lower() in (doc.get("title", "") + " " + doc.get("text", "")).lower():
-                path, _, fragment = doc["location"].partition("#")
-                found.add((path or "index.html", fragment))
+        for _, page, anchor, title, text in index["docs"]:
+            if word.lower() in (index["titles"][title] + " " + text).lower():
+                found.add((index["pages"][page][0], anchor))
         return found
 
 

@@ -1,0 +1,275 @@
+"""Search: passage-level documents and a prebuilt index that the browser loads with one <script>.
+
+Material's search rebuilds a lunr index from the whole site's text in the browser on every
+page load (2-4 s from disk on the real text) and stops at page sections. Here the index is
+made once, at build time: every paragraph and endnote of the book, every annotation,
+glossary entry, person and timeline event is a document with the id of the element it
+lands on (`p-12`, `fn:3`, `ann-…`, `term-…`, `person-…`, `event-…`). The browser only
+loads and queries (docs/assets/search.js); nothing is built there.
+
+Why a compact index of our own and not lunr.py or MiniSearch (measured on the real text,
+bench/README.md): both serialise every posting as a JSON object, so their index alone is
+several times the text, while a result still needs the text for its snippet. Here the
+postings are delta-coded document numbers, one ASCII character each for most, and the
+text is stored once.
+
+The index is plain data:
+
+    {"v": 1, "kinds": [...], "pages": [[url, title], ...], "titles": [title, ...],
+     "docs": [[kind, page, anchor, title, text], ...],          # kind, page and title are numbers
+     "words": "front-coded sorted vocabulary", "post": "<postings of word 0>,<of word 1>,...",
+     "keys": {word: "<postings>"},   # documents whose entry names this word (a boost)
+     "syn": [[word, word, ...], ...]}  # spellings that find each other (glossary/people forms)
+
+Postings: ascending document numbers, each the gap to the previous one, written base 32 in
+the characters `CHARS`: a digit from the upper half continues the number, one from the lower
+half ends it. The tokenizer here and in search.js must agree (`words`).
+"""
+from __future__ import annotations
+
+import html as htmllib
+import json
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+INDEX_PATH = "search/reader-index.js"  # relative to the site root; loaded by docs/assets/search.js
+GLOBAL = "__readerSearch"               # the global the index script assigns
+KINDS = ("book", "annotation", "glossary", "person", "event", "guide")
+CHARS = "0123456789abcdefghijklmnopqrstuvABCDEFGHIJKLMNOPQRSTUVWXYZ_-wxyz"  # 64, none needs escaping in JSON
+# Words every passage has: leaving them out of the postings makes the index a quarter smaller,
+# and a query made only of them would match everything anyway. search.js drops them too.
+STOP_WORDS = frozenset(
+    "about after all also an and are as at be been before but by can could did do does during for from had has "
+    "have he her him his if in into is it its may more most not of on or our out over she so some such than "
+    "that the their them then there these they this those to too under until up very was we were what when "
+    "where which while who whom with would you your".split())
+
+_WORD = re.compile(r"[^\W_]{2,}")  # letters and digits; single letters are not words here
+_MARKS = re.compile(r"[\u0300-\u036f]")
+_POSSESSIVE = re.compile(r"['’]s\b", re.I)
+_TAG = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+# Numbers the reader does not read as words: note references, annotation markers, permalinks, back links.
+_NOISE = re.compile(r'<sup id="fnref[^>]*>.*?</sup>|<a class="(?:ra-marker|headerlink|footnote-backref)"[^>]*>.*?</a>', re.S)
+# One pass over a part page: section headings, numbered paragraphs, endnotes.
+_PART_BLOCKS = re.compile(r'<h([23])[^>]*>(?P<heading>.*?)</h\1>|<p id="(?P<p>p-\d+)">(?P<ptext>.*?)</p>'
+                          r'|<li id="(?P<fn>fn:\d+)">(?P<fntext>.*?)</li>', re.S)
+_SECTIONS = re.compile(r'<h([23]) id="(?P<id>[^"]+)"[^>]*>(?P<heading>.*?)</h\1>', re.S)
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_MD_MARK = re.compile(r"[*_`]+")
+
+
+@dataclass
+class Document:
+    """One search result: what it is, where it lands, what it says."""
+
+    kind: str         # one of KINDS
+    url: str          # the page, relative to the site root ("book/in-lenins-shadow.html")
+    anchor: str       # the id of the element it lands on ("p-12"); "" for the top of the page
+    title: str        # its place: a section heading, an entry's name, an annotation's quote
+    text: str         # plain text, shown as the snippet
+    keys: str = ""    # indexed and boosted, never shown: an entry's forms and transliterations
+
+
+def words(text: str) -> list[str]:
+    """The index's words: lower case, accents dropped, possessive 's dropped, no single letters."""
+    text = _POSSESSIVE.sub("", text).lower()
+    if not text.isascii():
+        text = _MARKS.sub("", unicodedata.normalize("NFKD", text))
+    return _WORD.findall(text)
+
+
+def html_text(html: str) -> str:
+    """The visible text of an HTML fragment, on one line."""
+    return _SPACE.sub(" ", htmllib.unescape(_TAG.sub("", _NOISE.sub("", html)))).strip()
+
+
+def markdown_text(text: str) -> str:
+    """Contributed Markdown as plain text: link labels kept, emphasis marks dropped."""
+    return _SPACE.sub(" ", _MD_MARK.sub("", _MD_LINK.sub(r"\1", text or ""))).strip()
+
+
+# -- documents -----------------------------------------------------------------------------------
+
+def part_documents(url: str, part_title: str, html: str) -> list[Document]:
+    """Each numbered paragraph (`<p id="p-N">`) and endnote (`<li id="fn:N">`) of a part page."""
+    docs, section = [], part_title
+    for m in _PART_BLOCKS.finditer(html):
+        if m.group("heading") is not None:
+            section = html_text(m.group("heading")) or section
+        elif m.group("p"):
+            text = html_text(m.group("ptext"))
+            if text:
+                docs.append(Document("book", url, m.group("p"), section, text))
+        else:
+            text = html_text(m.group("fntext"))
+            if text:
+                docs.append(Document("book", url, m.group("fn"), f"Note {m.group('fn')[3:]}", text))
+    return docs
+
+
+def page_documents(url: str, title: str, html: str) -> list[Document]:
+    """A page that is not part of the book (home, contributing): one document per section."""
+    docs = []
+    cuts = list(_SECTIONS.finditer(html))
+    intro = html_text(html[:cuts[0].start()] if cuts else html)
+    if intro:
+        docs.append(Document("guide", url, "", title, intro))
+    for i, m in enumerate(cuts):
+        end = cuts[i + 1].start() if i + 1 < len(cuts) else len(html)
+        text = html_text(html[m.end():end])
+        if text:
+            docs.append(Document("guide", url, m.group("id"), html_text(m.group("heading")), text))
+    return docs
+
+
+def layer_documents(edition, urls: dict[str, str]) -> list[Document]:
+    """Synopses, questions, annotations, glossary, people and timeline, from the edition's data.
+
+    `urls` maps a source path ("glossary.md", "book/<slug>.md") to its page's URL. Anchors are
+    the ids the templates write; tests/test_search_index.py checks they exist in built pages.
+    """
+    layer, book = edition.layer, edition.book
+    full = book.has_text
+    docs: list[Document] = []
+    placed = {a.id for slug in book.slugs for a, _ in (edition.placed_pages.get(slug, (None, None, None))[2].matches
+                                                        if slug in edition.placed_pages else [])}
+    for part in book.parts:
+        part_layer = layer.parts.get(part.slug)
+        url = urls.get(f"book/{part.slug}.md")
+        if not part_layer or not url:
+            continue
+        if part_layer.synopsis:
+            docs.append(Document("guide", url, "" if full else "synopsis", f"Synopsis: {part.title}",
+                                 markdown_text(part_layer.synopsis)))
+        if part_layer.questions:
+            docs.append(Document("guide", url, "" if full else "questions-for-discussion", f"Questions: {part.title}",
+                                 " ".join(markdown_text(q) for q in part_layer.questions)))
+        for ann in part_layer.annotations:
+            if full and ann.id not in placed:
+                where, anchor = urls.get("unplaced.md"), f"orphan-{ann.id}"
+            else:
+                where, anchor = url, f"ann-{ann.id}"
+            if where:
+                body = " ".join([markdown_text(ann.body), *(markdown_text(s) for s in ann.sources)])
+                docs.append(Document("annotation", where, anchor, f"“{ann.anchor.quote}” ({ann.kind})", body))
+    glossary, people, timeline = urls.get("glossary.md"), urls.get("people.md"), urls.get("timeline.md")
+    if glossary:
+        for t in layer.terms:
+            docs.append(Document("glossary", glossary, f"term-{t.id}", t.term,
+                                 " ".join(filter(None, [markdown_text(t.short), markdown_text(t.long)])),
+                                 " ".join([t.term, t.russian, t.transliteration, *t.forms])))
+    if people:
+        for p in layer.people:
+            dates = f" ({p.dates})" if p.dates else ""
+            text = " ".join(filter(None, ["; ".join(p.roles), markdown_text(p.short), markdown_text(p.long)]))
+            docs.append(Document("person", people, f"person-{p.id}", p.name + dates, text,
+                                 " ".join([p.name, p.full_name, *p.forms])))
+    if timeline:
+        for e in sorted(layer.events, key=lambda e: e.date):
+            part = book.part(e.part)
+            docs.append(Document("event", timeline, f"event-{e.id}", e.date + (f" · {part.title}" if part else ""),
+                                 markdown_text(e.event)))
+    return docs
+
+
+def synonyms(edition) -> list[list[str]]:
+    """Spellings that find each other: the one-word forms of each glossary term and person.
+
+    Beria/Beriia, Tsaritsyn/Stalingrad/Volgograd: a reader who types one finds passages with
+    any. Multi-word forms are left out: 'Central Committee' must not make 'central' find 'committee'.
+    """
+    groups = []
+    for entry in [*edition.layer.terms, *edition.layer.people]:
+        group = sorted({w[0] for w in (words(f) for f in entry.forms) if len(w) == 1})
+        if len(group) > 1:
+            groups.append(group)
+    return groups
+
+
+# -- the index -----------------------------------------------------------------------------------
+
+def encode(numbers: list[int]) -> str:
+    """Ascending numbers as base-32 gaps (see the module docstring)."""
+    out, previous = [], 0
+    for n in numbers:
+        gap, previous = n - previous, n
+        if gap < 32:  # most gaps: one character
+            out.append(CHARS[gap])
+            continue
+        digits = [CHARS[gap & 31]]
+        gap >>= 5
+        while gap:
+            digits.append(CHARS[32 + (gap & 31)])
+            gap >>= 5
+        out.extend(reversed(digits))
+    return "".join(out)
+
+
+def decode(text: str) -> list[int]:
+    """The inverse of `encode` (search.js has the same loop)."""
+    numbers, value, previous = [], 0, 0
+    for ch in text:
+        digit = CHARS.index(ch)
+        value = value * 32 + (digit & 31)
+        if digit < 32:
+            previous += value
+            numbers.append(previous)
+            value = 0
+    return numbers
+
+
+def front_coded(vocabulary: list[str]) -> str:
+    """Sorted words, each as the length it shares with the one before (one `CHARS` digit) and the rest.
+
+    'stalin stalingrad stalinism' -> '0stalin 6grad 6ism': the vocabulary in half the bytes.
+    """
+    out, previous = [], ""
+    for word in vocabulary:
+        shared = 0
+        limit = min(len(word), len(previous), len(CHARS) - 1)
+        while shared < limit and word[shared] == previous[shared]:
+            shared += 1
+        out.append(CHARS[shared] + word[shared:])
+        previous = word
+    return " ".join(out)
+
+
+def build_index(docs: list[Document], groups: list[list[str]] | None = None,
+                page_titles: dict[str, str] | None = None) -> dict:
+    """The index as plain data (see the module docstring); `page_titles` maps a URL to its page's title."""
+    postings: dict[str, list[int]] = defaultdict(list)
+    keys: dict[str, list[int]] = defaultdict(list)
+    pages: dict[str, int] = {}
+    titles: dict[str, int] = {}  # a part's 1,900 passages share some 150 section headings: each is stored once
+    rows = []
+    for n, doc in enumerate(docs):
+        for word in set(words(f"{doc.title} {doc.text} {doc.keys}")) - STOP_WORDS:
+            postings[word].append(n)
+        for word in set(words(doc.keys)):
+            keys[word].append(n)
+        page = pages.setdefault(doc.url, len(pages))
+        title = titles.setdefault(doc.title, len(titles))
+        rows.append([KINDS.index(doc.kind), page, doc.anchor, title, doc.text])
+    vocabulary = sorted(postings)
+    return {"v": 1, "kinds": list(KINDS), "pages": [[url, (page_titles or {}).get(url, "")] for url in pages],
+            "titles": list(titles), "docs": rows, "words": front_coded(vocabulary),
+            "post": ",".join(encode(postings[w]) for w in vocabulary),
+            "keys": {w: encode(ns) for w, ns in sorted(keys.items())}, "syn": groups or []}
+
+
+def index_script(index: dict) -> str:
+    """The index as a script: `<script src>` works from file://, where fetch() of a local file does not."""
+    return f"window.{GLOBAL}=" + json.dumps(index, ensure_ascii=False, separators=(",", ":")) + ";\n"
+
+
+def write_index(site_dir: Path, docs: list[Document], groups: list[list[str]], page_titles: dict[str, str]) -> Path:
+    """Write `search/reader-index.js` into the built site; returns its path."""
+    index = build_index(docs, groups, page_titles)
+    path = site_dir / INDEX_PATH
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(index_script(index), encoding="utf-8")
+    return path

@@ -1,0 +1,388 @@
+/* annotated-reader search: loads the index the build made (search/reader-index.js, one <script>, so it
+   works from file://), answers in the page without building anything, and shows passages in Material's
+   search dialog: / or s opens, arrows move, Enter opens the best result, Esc closes. A result lands on
+   its paragraph or entry (?h=words#id) and the words are marked there. Plain ES2018, no dependencies.
+   Index format and tokenizer: annotated_reader/search.py (the two must agree). */
+(function () {
+  "use strict";
+  var d = document, w = window;
+  var CHARS = "0123456789abcdefghijklmnopqrstuvABCDEFGHIJKLMNOPQRSTUVWXYZ_-wxyz";
+  var STOP = new Set(("about after all also an and are as at be been before but by can could did do does during for from had has " +
+    "have he her him his if in into is it its may more most not of on or our out over she so some such than " +
+    "that the their them then there these they this those to too under until up very was we were what when " +
+    "where which while who whom with would you your").split(" "));
+  var LABELS = { book: "Book", annotation: "Annotations", glossary: "Glossary", person: "People", event: "Timeline", guide: "Guide" };
+  var EXACT = 1, SYNONYM = 0.9, PREFIX = 0.7, TYPO = 0.5, KEY_BOOST = 2;
+  var MAX_PREFIX = 300;  // completions of a short prefix, the most frequent first
+  var PAGE = 50;         // results rendered at a time
+  var WORD = /[\p{L}\p{N}]{2,}/gu, LETTERS = "[\\p{L}\\p{N}]";
+  var ICON = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" aria-hidden="true"><path d="M9.5 3A6.5 6.5 0 0 1 16 9.5c0 1.61-.59 3.09-1.56 4.23l.27.27h.79l5 5-1.5 1.5-5-5v-.79l-.27-.27A6.52 6.52 0 0 1 9.5 16 6.5 6.5 0 0 1 3 9.5 6.5 6.5 0 0 1 9.5 3m0 2C7 5 5 7 5 9.5S7 14 9.5 14 14 12 14 9.5 12 5 9.5 5"/></svg>';
+  var BACK = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" aria-hidden="true"><path d="M20 11v2H8l5.5 5.5-1.42 1.42L4.16 12l7.92-7.92L13.5 5.5 8 11z"/></svg>';
+  var CLEAR = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" aria-hidden="true"><path d="M19 6.41 17.59 5 12 10.59 6.41 5 5 6.41 10.59 12 5 17.59 6.41 19 12 13.41 17.59 19 19 17.59 13.41 12z"/></svg>';
+
+  function fold(s) { return s.toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, ""); }
+  function words(s) {
+    return fold(s.replace(/['\u2019]s\b/gi, "")).match(WORD) || [];
+  }
+  function esc(s) { return s.replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; }); }
+  function reEsc(s) { return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
+
+  /* ---- the engine: binary search over the sorted vocabulary, postings decoded on first use ---- */
+
+  function Engine(data) {
+    this.data = data;
+    var prev = "";
+    this.words = data.words.split(" ").map(function (x) { prev = prev.slice(0, CHARS.indexOf(x[0])) + x.slice(1); return prev; });
+    this.post = data.post.split(",");
+    this.cache = new Map();
+    this.syn = new Map();
+    var syn = this.syn;
+    data.syn.forEach(function (group) { group.forEach(function (x) { syn.set(x, group); }); });
+  }
+  Engine.prototype.decode = function (s) {
+    var out = [], value = 0, prev = 0;
+    for (var i = 0; i < s.length; i++) {
+      var digit = CHARS.indexOf(s[i]);
+      value = value * 32 + (digit & 31);
+      if (digit < 32) { prev += value; out.push(prev); value = 0; }
+    }
+    return out;
+  };
+  Engine.prototype.docs = function (i) {
+    var hit = this.cache.get(i);
+    if (!hit) { hit = this.decode(this.post[i]); this.cache.set(i, hit); }
+    return hit;
+  };
+  Engine.prototype.lower = function (word) { // first index whose word is >= `word`
+    var lo = 0, hi = this.words.length;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (this.words[mid] < word) lo = mid + 1; else hi = mid; }
+    return lo;
+  };
+  Engine.prototype.find = function (word) {
+    var i = this.lower(word);
+    return this.words[i] === word ? i : -1;
+  };
+  // Every vocabulary word a query word stands for, with a weight: itself, its other spellings
+  // (glossary and people forms), its completions while it is being typed, one-letter typos.
+  Engine.prototype.expand = function (token, typing) {
+    var found = new Map(), self = this;
+    function add(i, weight) { if (i >= 0 && !(found.get(i) >= weight)) found.set(i, weight); }
+    add(this.find(token), EXACT);
+    (this.syn.get(token) || []).forEach(function (x) { add(self.find(x), SYNONYM); });
+    if (typing) {
+      var lo = this.lower(token), hi = lo;
+      while (hi < this.words.length && this.words[hi].lastIndexOf(token, 0) === 0) hi++;
+      var range = [];
+      for (var i = lo; i < hi; i++) range.push(i);
+      if (range.length > MAX_PREFIX) range = range.sort(function (a, b) { return self.post[b].length - self.post[a].length; }).slice(0, MAX_PREFIX);
+      range.forEach(function (i) { add(i, PREFIX); });
+    }
+    if (!found.size && token.length >= 5) {
+      for (var j = 0; j < this.words.length; j++) if (oneEdit(token, this.words[j])) add(j, TYPO);
+    }
+    return found;
+  };
+  Engine.prototype.search = function (query) {
+    var tokens = words(query).filter(function (t) { return !STOP.has(t); });
+    var typing = !/[\s"'.,;:!?)]$/.test(query);
+    var n = this.data.docs.length, self = this, scores = null, matched = [];
+    for (var t = 0; t < tokens.length; t++) {
+      var expansion = this.expand(tokens[t], typing && t === tokens.length - 1);
+      var mine = new Map();
+      expansion.forEach(function (weight, i) {
+        var docs = self.docs(i), idf = Math.log(1 + n / docs.length);
+        for (var k = 0; k < docs.length; k++) {
+          var s = weight * idf;
+          if (!(mine.get(docs[k]) >= s)) mine.set(docs[k], s);
+        }
+        var keys = self.data.keys[self.words[i]]; // an entry named by the word comes before passages that use it
+        if (keys) self.decode(keys).forEach(function (doc) { if (mine.has(doc)) mine.set(doc, mine.get(doc) + KEY_BOOST * weight * idf); });
+      });
+      matched.push({ token: tokens[t], prefix: typing && t === tokens.length - 1, words: Array.from(expansion.keys()).map(function (i) { return self.words[i]; }) });
+      if (scores === null) scores = mine;
+      else {
+        var both = new Map();
+        scores.forEach(function (s, doc) { if (mine.has(doc)) both.set(doc, s + mine.get(doc)); });
+        scores = both;
+      }
+    }
+    var hits = [];
+    if (scores) scores.forEach(function (s, doc) { hits.push([doc, s]); });
+    hits.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
+    return { hits: hits, terms: matched, pattern: pattern(matched) };
+  };
+
+  function oneEdit(a, b) { // Damerau-Levenshtein distance <= 1 (one letter wrong, missing, extra or swapped)
+    var la = a.length, lb = b.length;
+    if (Math.abs(la - lb) > 1 || a === b) return false;
+    var i = 0;
+    while (i < la && i < lb && a[i] === b[i]) i++;
+    if (la === lb) return a.slice(i + 1) === b.slice(i + 1) || (a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2));
+    return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+  }
+
+  // One regular expression for the words a query matched, for snippets and for marking a page.
+  function pattern(terms) {
+    var alts = [];
+    terms.forEach(function (t) {
+      if (t.prefix) alts.push(reEsc(t.token) + LETTERS + "*");
+      t.words.forEach(function (x) { if (!t.prefix || x.lastIndexOf(t.token, 0) !== 0) alts.push(reEsc(x)); });
+    });
+    if (!alts.length) return null;
+    return new RegExp("(^|[^\\p{L}\\p{N}])(" + alts.join("|") + ")(?![\\p{L}\\p{N}])", "giu");
+  }
+
+  // Where the words are, in the text as the reader sees it (folded only when folding keeps offsets).
+  function spans(text, re) {
+    var folded = fold(text), out = [], m;
+    if (folded.length !== text.length) folded = text;
+    re.lastIndex = 0;
+    while ((m = re.exec(folded)) && out.length < 200) {
+      var start = m.index + m[1].length;
+      out.push([start, start + m[2].length]);
+      if (re.lastIndex === m.index) re.lastIndex++;
+    }
+    return out;
+  }
+
+  function snippet(text, found) {
+    var width = 220, from = 0;
+    if (found.length) from = Math.max(0, found[0][0] - 70);
+    if (from > 0) { var space = text.indexOf(" ", from); from = space > 0 && space < found[0][0] ? space + 1 : from; }
+    var to = Math.min(text.length, from + width);
+    if (to < text.length) { var cut = text.lastIndexOf(" ", to); if (cut > from + width / 2) to = cut; }
+    var html = "", at = from;
+    found.forEach(function (s) {
+      if (s[0] < at || s[1] > to) return;
+      html += esc(text.slice(at, s[0])) + "<mark>" + esc(text.slice(s[0], s[1])) + "</mark>";
+      at = s[1];
+    });
+    html += esc(text.slice(at, to));
+    return (from > 0 ? "\u2026" : "") + html + (to < text.length ? "\u2026" : "");
+  }
+
+  /* ---- loading: one script, cached by the browser across pages ---------------------------- */
+
+  var base = ".";
+  try { base = JSON.parse(d.getElementById("__config").textContent).base || "."; } catch (err) { /* default */ }
+  var engine = null;
+  var ready = new Promise(function (resolve, reject) {
+    var s = d.createElement("script");
+    s.src = base + "/search/reader-index.js";
+    s.async = true;
+    s.onload = function () {
+      if (!w.__readerSearch) { reject(new Error("empty search index")); return; }
+      engine = new Engine(w.__readerSearch);
+      api.readyMs = performance.now();
+      resolve(engine);
+    };
+    s.onerror = function () { reject(new Error("search index missing: " + s.src)); };
+    d.head.appendChild(s);
+  });
+  var api = w.readerSearch = { ready: ready, readyMs: null, search: function (q) { return engine.search(q); }, render: null };
+
+  /* ---- the dialog: Material's search markup and classes, driven by its __search toggle ----- */
+
+  var toggle, root, input, meta, kindsBar, list, more, state = { query: "", result: null, kind: "", shown: 0 };
+
+  function mount() {
+    toggle = d.getElementById("__search");
+    var header = d.querySelector(".md-header__inner");
+    if (!toggle || !header || d.querySelector(".md-search")) return;
+    var button = d.createElement("label");
+    button.className = "md-header__button md-icon";
+    button.htmlFor = "__search";
+    button.title = "Search (/)";
+    button.innerHTML = ICON;
+    root = d.createElement("div");
+    root.className = "md-search ra-search";
+    root.setAttribute("role", "dialog");
+    root.setAttribute("aria-label", "Search");
+    root.innerHTML =
+      '<label class="md-search__overlay" for="__search"></label>' +
+      '<div class="md-search__inner" role="search">' +
+      '<form class="md-search__form" name="reader-search">' +
+      '<input type="text" class="md-search__input" name="query" aria-label="Search the book, annotations and reference pages" ' +
+      'placeholder="Search" autocapitalize="off" autocorrect="off" autocomplete="off" spellcheck="false" aria-controls="ra-search-results">' +
+      '<label class="md-search__icon md-icon" for="__search">' + ICON + BACK + "</label>" +
+      '<nav class="md-search__options" aria-label="Search"><button type="reset" class="md-search__icon md-icon" title="Clear" aria-label="Clear" tabindex="-1">' + CLEAR + "</button></nav>" +
+      "</form>" +
+      '<div class="md-search__output"><div class="md-search__scrollwrap" data-md-scrollfix>' +
+      '<div class="md-search-result" id="ra-search-results">' +
+      '<div class="md-search-result__meta" aria-live="polite">Type to start searching</div>' +
+      '<div class="ra-search-kinds" role="group" aria-label="Show results of one kind" hidden></div>' +
+      '<ol class="md-search-result__list" aria-label="Results"></ol>' +
+      '<button type="button" class="ra-search-more" hidden>More results</button>' +
+      "</div></div></div></div>";
+    header.appendChild(button);
+    header.appendChild(root);
+    input = root.querySelector("input");
+    meta = root.querySelector(".md-search-result__meta");
+    kindsBar = root.querySelector(".ra-search-kinds");
+    list = root.querySelector(".md-search-result__list");
+    more = root.querySelector(".ra-search-more");
+    input.addEventListener("focus", function () { setOpen(true); });
+    input.addEventListener("input", function () { run(input.value); });
+    root.querySelector("form").addEventListener("submit", function (e) { e.preventDefault(); openBest(); });
+    root.querySelector("form").addEventListener("reset", function () { setTimeout(function () { run(""); input.focus(); }); });
+    kindsBar.addEventListener("click", function (e) {
+      var b = e.target.closest("button");
+      if (b) { state.kind = b.getAttribute("data-kind"); render(true); b.focus(); }
+    });
+    more.addEventListener("click", function () { renderMore(); });
+    list.addEventListener("click", function (e) { if (e.target.closest("a")) setOpen(false); });
+    toggle.addEventListener("change", function () { if (toggle.checked) { if (d.activeElement !== input) input.focus(); } else input.blur(); });
+    d.addEventListener("keydown", onKey);
+    api.render = function (q) { input.value = q; run(q); };
+  }
+
+  function setOpen(open) {
+    if (toggle.checked === open) return;
+    toggle.checked = open;
+    toggle.dispatchEvent(new Event("change")); // Material locks the page's scroll on small screens
+  }
+
+  function typingInto(el) {
+    return el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+  }
+
+  function onKey(e) {
+    if (e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return;
+    if (!toggle.checked) {
+      if ((e.key === "/" || e.key === "s" || e.key === "f") && !typingInto(d.activeElement)) {
+        e.preventDefault();
+        setOpen(true);
+        input.focus();
+        input.select();
+      }
+      return;
+    }
+    if (!root.contains(d.activeElement) && d.activeElement !== d.body) return;
+    if (e.key === "Escape") {
+      e.preventDefault();
+      setOpen(false);
+      input.blur();
+    } else if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      var stops = [input].concat(Array.prototype.slice.call(list.querySelectorAll("a")));
+      var i = stops.indexOf(d.activeElement);
+      var next = stops[(Math.max(i, 0) + stops.length + (e.key === "ArrowUp" ? -1 : 1)) % stops.length];
+      e.preventDefault();
+      next.focus();
+    } else if (e.key === "Enter" && d.activeElement === input) {
+      e.preventDefault();
+      openBest();
+    }
+  }
+
+  function openBest() {
+    var first = list.querySelector("a");
+    if (first) first.click();
+  }
+
+  function run(query) {
+    state.query = query;
+    if (!words(query).length) { state.result = null; render(true); return; }
+    if (!engine) {
+      meta.textContent = "Loading the search index\u2026";
+      ready.then(function () { if (state.query === query) run(query); }, function (err) { meta.textContent = "Search is not available: " + err.message; });
+      return;
+    }
+    state.result = engine.search(query);
+    if (state.kind && !state.result.hits.some(function (h) { return kindOf(h[0]) === state.kind; })) state.kind = "";
+    render(true);
+  }
+
+  function kindOf(doc) { return engine.data.kinds[engine.data.docs[doc][0]]; }
+
+  function render(reset) {
+    var r = state.result;
+    list.textContent = "";
+    state.shown = 0;
+    if (!r) { meta.textContent = "Type to start searching"; kindsBar.hidden = true; more.hidden = true; return; }
+    var counts = {}, total = r.hits.length;
+    r.hits.forEach(function (h) { var k = kindOf(h[0]); counts[k] = (counts[k] || 0) + 1; });
+    meta.textContent = total ? total + (total === 1 ? " matching passage or entry" : " matching passages and entries") : "No matching documents";
+    kindsBar.hidden = !total;
+    var bar = '<button type="button" data-kind="" aria-pressed="' + !state.kind + '">All <span>' + total + "</span></button>";
+    engine.data.kinds.forEach(function (k) {
+      if (counts[k]) bar += '<button type="button" data-kind="' + k + '" aria-pressed="' + (state.kind === k) + '">' + LABELS[k] + " <span>" + counts[k] + "</span></button>";
+    });
+    kindsBar.innerHTML = bar;
+    state.hits = state.kind ? r.hits.filter(function (h) { return kindOf(h[0]) === state.kind; }) : r.hits;
+    renderMore();
+    if (reset) root.querySelector(".md-search__scrollwrap").scrollTop = 0;
+  }
+
+  function renderMore() {
+    var r = state.result, data = engine.data, html = "";
+    state.hits.slice(state.shown, state.shown + PAGE).forEach(function (h) {
+      var doc = data.docs[h[0]], kind = data.kinds[doc[0]], page = data.pages[doc[1]], text = doc[4];
+      var found = r.pattern ? spans(text, r.pattern) : [];
+      var title = data.titles[doc[3]], inTitle = r.pattern ? spans(title, r.pattern) : [];
+      var marked = snippet(title, inTitle).replace(/^\u2026|\u2026$/g, "");
+      var seen = {};
+      found.forEach(function (s) { seen[fold(text.slice(s[0], s[1]))] = 1; });
+      inTitle.forEach(function (s) { seen[fold(title.slice(s[0], s[1]))] = 1; });
+      var href = base + "/" + page[0] + (Object.keys(seen).length ? "?h=" + encodeURIComponent(Object.keys(seen).join(" ")) : "") + (doc[2] ? "#" + doc[2] : "");
+      html += '<li class="md-search-result__item ra-search-' + kind + '"><a href="' + esc(href) + '" class="md-search-result__link">' +
+        '<article class="md-search-result__article md-typeset" data-md-score="' + h[1].toFixed(2) + '">' +
+        '<p class="ra-search-where">' + LABELS[kind] + (page[1] && kind !== "glossary" && kind !== "person" && kind !== "event" ? " \u00b7 " + esc(page[1]) : "") + "</p>" +
+        "<h2>" + marked + "</h2><p>" + snippet(text, found) + "</p></article></a></li>";
+    });
+    list.insertAdjacentHTML("beforeend", html);
+    state.shown = Math.min(state.hits.length, state.shown + PAGE);
+    more.hidden = state.shown >= state.hits.length;
+  }
+
+  /* ---- arrival: mark the words (?h=) in the paragraph or entry the result pointed at ------- */
+
+  function markArrival() {
+    var h = new URLSearchParams(location.search).get("h");
+    if (!h) return;
+    var list = h.split(/\s+/).filter(Boolean).map(reEsc);
+    if (!list.length) return;
+    var id = "";
+    try { id = decodeURIComponent(location.hash.slice(1)); } catch (err) { id = ""; }
+    var target = id ? d.getElementById(id) : null;
+    var places = [];
+    if (target && /^H[1-6]$/.test(target.tagName)) { // an entry or a section: the heading and what follows it
+      places = [target];
+      for (var n = target.nextElementSibling; n && !(/^H[1-6]$/.test(n.tagName) && n.tagName <= target.tagName); n = n.nextElementSibling) places.push(n);
+    } else if (target && target.tagName === "MARK") { // an annotated passage, and its note
+      places = [target.closest("p, li") || target, d.getElementById("note-" + id.slice(4))];
+    } else places = [target || d.querySelector("article.md-content__inner") || d.body];
+    var re = new RegExp("(^|[^\\p{L}\\p{N}])(" + list.join("|") + ")(?![\\p{L}\\p{N}])", "giu");
+    var first = null;
+    places.forEach(function (place) {
+      if (!place) return;
+      var walker = d.createTreeWalker(place, NodeFilter.SHOW_TEXT), nodes = [], n;
+      while ((n = walker.nextNode())) if (!n.parentNode.closest("script, style, template, .ra-search-found")) nodes.push(n);
+      nodes.forEach(function (node) {
+        var text = node.nodeValue, found = spans(text, re);
+        if (!found.length) return;
+        var frag = d.createDocumentFragment(), at = 0;
+        found.forEach(function (s) {
+          frag.appendChild(d.createTextNode(text.slice(at, s[0])));
+          var m = d.createElement("mark");
+          m.className = "ra-search-found";
+          m.textContent = text.slice(s[0], s[1]);
+          frag.appendChild(m);
+          first = first || m;
+          at = s[1];
+        });
+        frag.appendChild(d.createTextNode(text.slice(at)));
+        node.parentNode.replaceChild(frag, node);
+      });
+    });
+    if (target) target.classList.add("ra-search-target");
+    var into = target || first;
+    if (into) into.scrollIntoView({ block: "center" });
+  }
+
+  function init() {
+    mount();
+    markArrival();
+  }
+  if (d.readyState === "loading") d.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

@@ -1,0 +1,172 @@
+"""The search index: its documents, its encoding, and anchors that exist on the built pages."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from annotated_reader.book import load_book
+from annotated_reader.load import load_layer
+from annotated_reader.search import (CHARS, GLOBAL, INDEX_PATH, KINDS, STOP_WORDS, Document, build_index, decode,
+                                     encode, front_coded, index_script, page_documents, part_documents, words)
+from sitebuild import ROOT, build, copy_project
+
+BOOK = load_book(ROOT, ROOT / "no-such-dir")
+LAYER, _ = load_layer(ROOT / "annotations", BOOK.parts, ROOT)
+
+PART = """<h1 id="the-mini-chapter">The Mini Chapter</h1>
+<p id="p-1">In spring the <em>vozhd</em> raised the grain question.<sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup>
+Nobody doubted it.<a class="ra-marker" href="#note-x" data-ann="x">7</a></p>
+<h2 id="a-section">A Section<a class="headerlink" href="#a-section">&para;</a></h2>
+<p id="p-2">The commissar&rsquo;s letter to Ivanov.</p>
+<p>A paragraph the build did not number is not a document.</p>
+<div class="footnote"><ol><li id="fn:1"><p>Archive file 12, sheet 3.&#160;<a class="footnote-backref" href="#fnref:1">&#8617;</a></p></li></ol></div>
+"""
+
+
+def load_index(site: Path) -> dict:
+    script = (site / INDEX_PATH).read_text(encoding="utf-8")
+    prefix = f"window.{GLOBAL}="
+    assert script.startswith(prefix) and script.rstrip().endswith(";")
+    return json.loads(script[len(prefix):].rstrip().rstrip(";"))
+
+
+def vocabulary(index: dict) -> list[str]:
+    """The inverse of front_coded (search.js decodes it the same way)."""
+    out, previous = [], ""
+    for item in index["words"].split(" "):
+        previous = previous[:CHARS.index(item[0])] + item[1:]
+        out.append(previous)
+    return out
+
+
+# -- pure pieces -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("The Vozhd's office", ["the", "vozhd", "office"]),
+    ("Stalin’s dacha", ["stalin", "dacha"]),
+    ("Iosif V. Dzhugashvili, 1878", ["iosif", "dzhugashvili", "1878"]),
+    ("Münzenberg and Béria", ["munzenberg", "and", "beria"]),
+    ("Царицын", ["царицын"]),
+    ("under_score a-b", ["under", "score"]),
+])
+def test_words(text, expected):
+    assert words(text) == expected
+
+
+@pytest.mark.parametrize("numbers", [[], [0], [5], [0, 1, 2, 3], [31, 32, 33], [7, 1000, 1001, 70000, 70031]])
+def test_postings_round_trip(numbers):
+    code = encode(numbers)
+    assert decode(code) == numbers
+    assert '"' not in code and "\\" not in code and "," not in code and " " not in code
+
+
+def test_small_gaps_take_one_character():
+    assert len(encode(list(range(0, 3100, 30)))) == 104
+
+
+def test_front_coding_round_trip():
+    words_ = sorted(["stalin", "stalingrad", "stalinism", "beria", "beriia", "a" * 70, "a" * 71])
+    index = {"words": front_coded(words_)}
+    assert vocabulary(index) == words_
+    assert front_coded(["stalin", "stalingrad"]) == "0stalin 6grad"
+
+
+def test_part_documents_are_numbered_paragraphs_and_notes():
+    docs = part_documents("book/mini.html", "The Mini Chapter", PART)
+    assert [(d.anchor, d.title) for d in docs] == [("p-1", "The Mini Chapter"), ("p-2", "A Section"), ("fn:1", "Note 1")]
+    assert docs[0].text == "In spring the vozhd raised the grain question. Nobody doubted it."  # no note or marker numbers
+    assert docs[1].text == "The commissar’s letter to Ivanov."
+    assert docs[2].text == "Archive file 12, sheet 3."
+    assert {d.kind for d in docs} == {"book"} and {d.url for d in docs} == {"book/mini.html"}
+
+
+def test_page_documents_are_sections():
+    html = '<p>Welcome.</p>\n<h2 id="one">One</h2><p>First.</p><h3 id="two">Two</h3><p>Second.</p>'
+    docs = page_documents("index.html", "Home", html)
+    assert [(d.anchor, d.title, d.text) for d in docs] == [("", "Home", "Welcome."), ("one", "One", "First."),
+                                                           ("two", "Two", "Second.")]
+
+
+def test_index_postings_find_every_word_of_every_document():
+    docs = [Document("book", "a.html", "p-1", "Part", "Beria met Stalin in Tsaritsyn."),
+            Document("person", "people.html", "person-beria", "Lavrenty Beria", "A security chief.", "Beria Beriia"),
+            Document("event", "timeline.html", "event-x", "1918", "Stalin in Tsaritsyn")]
+    index = build_index(docs, [["beria", "beriia"]], {"a.html": "Part one"})
+    vocab = vocabulary(index)
+    assert vocab == sorted(vocab) and not STOP_WORDS & set(vocab)
+    postings = dict(zip(vocab, (decode(p) for p in index["post"].split(","))))
+    for n, doc in enumerate(docs):
+        for word in set(words(f"{doc.title} {doc.text} {doc.keys}")) - STOP_WORDS:
+            assert n in postings[word], (word, n)
+    assert postings["beriia"] == [1] and decode(index["keys"]["beriia"]) == [1]
+    assert index["syn"] == [["beria", "beriia"]]
+    assert index["pages"][0] == ["a.html", "Part one"]
+    kind, page, anchor, title, text = index["docs"][1]
+    assert (index["kinds"][kind], index["pages"][page][0], anchor, index["titles"][title], text) == \
+        ("person", "people.html", "person-beria", "Lavrenty Beria", "A security chief.")
+    assert index_script(index).startswith(f"window.{GLOBAL}=")
+
+
+# -- built sites: every paragraph and entry is a document, and every document's anchor exists ------
+
+def ids(path: Path) -> set[str]:
+    return set(re.findall(r'\bid="([^"]+)"', path.read_text(encoding="utf-8")))
+
+
+def check_site(site: Path, full: bool) -> dict:
+    index = load_index(site)
+    docs = [(index["kinds"][k], index["pages"][p][0], anchor) for k, p, anchor, _, _ in index["docs"]]
+    page_ids: dict[str, set[str]] = {}
+    for kind, url, anchor in docs:
+        assert (site / url).is_file(), url
+        if anchor:
+            page_ids.setdefault(url, ids(site / url))
+            assert anchor in page_ids[url], f"{kind} document {url}#{anchor}: no element with that id"
+    found = {(url, anchor) for _, url, anchor in docs}
+    for term in LAYER.terms:
+        assert ("glossary.html", f"term-{term.id}") in found
+    for person in LAYER.people:
+        assert ("people.html", f"person-{person.id}") in found
+    for event in LAYER.events:
+        assert ("timeline.html", f"event-{event.id}") in found
+    for slug, part in LAYER.parts.items():
+        for ann in part.annotations:
+            assert (f"book/{slug}.html", f"ann-{ann.id}") in found or ("unplaced.html", f"orphan-{ann.id}") in found
+    for part in BOOK.parts:
+        html = (site / "book" / f"{part.slug}.html").read_text(encoding="utf-8")
+        paragraphs = re.findall(r'<p id="(p-\d+)"', html)
+        notes = re.findall(r'<li id="(fn:\d+)"', html)
+        assert bool(paragraphs) == full, part.slug
+        for anchor in paragraphs + notes:
+            assert (f"book/{part.slug}.html", anchor) in found, f"book/{part.slug}.html#{anchor} is not a document"
+    assert all(kind in KINDS for kind, _, _ in docs)
+    return index
+
+
+@pytest.fixture(scope="module")
+def companion(tmp_path_factory) -> Path:
+    project = copy_project(tmp_path_factory.mktemp("companion"))
+    result = build(project)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return project / "site"
+
+
+def test_companion_index_covers_the_layer_and_its_anchors_exist(companion):
+    index = check_site(companion, full=False)
+    kinds = {index["kinds"][d[0]] for d in index["docs"]}
+    assert kinds == {"annotation", "glossary", "person", "event", "guide"}  # no book text in the companion
+    assert not (companion / "search" / "search_index.json").exists(), "Material's index is shipped as well"
+    assert any({"tsaritsyn", "stalingrad", "volgograd"} <= set(group) for group in index["syn"])
+
+
+@pytest.mark.real_text
+def test_reader_index_covers_every_paragraph_and_its_anchors_exist(tmp_path_factory, real_import):
+    out_dir, _ = real_import
+    project = copy_project(tmp_path_factory.mktemp("reader-search"), out_dir)
+    result = build(project)
+    assert result.returncode == 0, result.stderr[-3000:]
+    index = check_site(project / "site", full=True)
+    assert sum(1 for d in index["docs"] if index["kinds"][d[0]] == "book") > 1500
