@@ -24,6 +24,7 @@ the part's group, so each marker and its note agree by construction.
 """
 from __future__ import annotations
 
+import functools
 import html.entities
 import posixpath
 import re
@@ -283,7 +284,13 @@ def _xml_parser() -> etree.XMLParser:
 
 def _local(element: etree._Element) -> str:
     tag = element.tag
-    return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
+    return _local_name(tag) if isinstance(tag, str) else ""
+
+
+@functools.lru_cache(maxsize=512)
+def _local_name(tag: str) -> str:
+    """"{http://www.w3.org/1999/xhtml}P" -> "p" (a book has few distinct tags, so this is cached)."""
+    return tag.rsplit("}", 1)[-1].lower()
 
 
 def _types(element: etree._Element) -> set[str]:
@@ -378,6 +385,7 @@ class Reader:
         self.lines: list[str] = []
         self.places: list[Place] = []
         self.counts: Counter = Counter()
+        self.headings: dict[int, list[etree._Element]] = {}  # per notes document, in order
         self.resolved: dict[tuple[int, str], tuple[Doc, etree._Element] | None] = {}
 
     def where(self, doc: Doc, line: int | None) -> Place:
@@ -712,14 +720,11 @@ class Reader:
 
     def group_heading(self, ref: Ref) -> etree._Element | None:
         """The heading printed above the note `ref` points to in the notes document (its group's name)."""
+        doc = ref.target_doc
+        if doc.index not in self.headings:
+            self.headings[doc.index] = [e for e in doc.root.iter() if isinstance(e.tag, str) and _local(e) in HEADINGS]
         line = ref.target.sourceline or 0
-        last = None
-        for element in ref.target_doc.root.iter():
-            if element is ref.target or (element.sourceline or 0) > line:
-                break
-            if isinstance(element.tag, str) and _local(element) in HEADINGS:
-                last = element
-        return last
+        return next((h for h in reversed(self.headings[doc.index]) if (h.sourceline or 0) <= line), None)
 
     def note(self, number: int, ref: Ref) -> None:
         paragraphs: list[tuple[str, int]] = []
@@ -875,11 +880,12 @@ class _Inline:
                 self.element(piece)
             elif piece:
                 self.text(piece)
-        return "".join(self.parts)
+        text = "".join(self.parts).replace("\u00ad", "").replace("\u200b", "")  # soft hyphens, zero-width spaces
+        return _SPACE.sub(" ", text)
 
     def text(self, text: str | None) -> None:
         if text:
-            self.parts.append(_SPACE.sub(" ", text.replace("\u00ad", "").replace("\u200b", "")))
+            self.parts.append(text)
 
     def element(self, element: etree._Element) -> None:
         if not isinstance(element.tag, str):
@@ -931,12 +937,16 @@ class _Inline:
 _EMPTY = re.compile(f"{I_OPEN}{I_CLOSE}|{B_OPEN}{B_CLOSE}|{I_CLOSE}{I_OPEN}|{B_CLOSE}{B_OPEN}")
 _OPEN_SPACE = re.compile(f"([{I_OPEN}{B_OPEN}]+)(\\s+)")
 _SPACE_CLOSE = re.compile(f"(\\s+)([{I_CLOSE}{B_CLOSE}]+)")
+_SPACE_REF = re.compile(f"[ \t]+(?={REF})")
+_SPACES = re.compile(" {2,}")
 
 
 def _markdown(text: str) -> str:
     """Sentinels to Markdown: emphasis closed and reopened around line breaks, spaces moved outside it."""
-    if not any(c in text for c in (I_OPEN, B_OPEN, REF)):
-        return re.sub(r" {2,}", " ", text)
+    if REF in text:
+        text = _SPACE_REF.sub("", text)
+    if I_OPEN not in text and B_OPEN not in text:
+        return text
     if BREAK in text:
         text = _reopen_at_breaks(text)
     previous = None
@@ -945,9 +955,8 @@ def _markdown(text: str) -> str:
         text = _EMPTY.sub("", text)
         text = _OPEN_SPACE.sub(r"\2\1", text)
         text = _SPACE_CLOSE.sub(r"\2\1", text)
-    text = re.sub(r"[ \t]+(?=" + REF + ")", "", text)
     text = text.replace(B_OPEN, "**").replace(B_CLOSE, "**").replace(I_OPEN, "*").replace(I_CLOSE, "*")
-    return re.sub(r" {2,}", " ", text)
+    return _SPACES.sub(" ", text)
 
 
 def _reopen_at_breaks(text: str) -> str:
