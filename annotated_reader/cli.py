@@ -27,6 +27,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     from .importer import ImportFailed, format_report, import_book
     from .importer.progress import reporting, terminal_bar
 
+    other = None
+    if args.compare:  # checked first, so a wrong folder writes nothing
+        from .importer.compare import read_import
+
+        other, problems = read_import(Path(args.compare))
+        if problems:
+            _print_problems(problems)
+            return EXIT_PROBLEMS
     try:
         with reporting(terminal_bar(sys.stderr)):  # a bar on a terminal (long PDF imports), quiet otherwise
             report = import_book(Path(args.source), Path(args.out), Path(args.profile) if args.profile else None,
@@ -36,6 +44,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"reader import: {len(failure.problems)} problem(s); nothing was written.", file=sys.stderr)
         return EXIT_PROBLEMS
     print(format_report(report))
+    if other is not None:
+        from .importer.compare import compare_imports, format_comparison, read_import
+
+        print()
+        print(format_comparison(compare_imports(read_import(Path(args.out))[0] or {}, other), args.out, args.compare))
     return EXIT_OK
 
 
@@ -114,6 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("source", help="your copy of the book: an EPUB, a PDF, or a text export")
     p.add_argument("--form", choices=FORMS, help="the copy's form, when the guess from its content is wrong")
     p.add_argument("--out", default="docs/book", help="output folder (default: %(default)s; gitignored)")
+    p.add_argument("--compare", metavar="OTHER_IMPORT_DIR",
+                   help="then show the word-level differences from another import (e.g. of your EPUB)")
     p.add_argument("--profile", help="book profile YAML (default: profiles/stalin-new-biography.yml)")
     p.set_defaults(func=cmd_import)
 

@@ -97,6 +97,7 @@ def form_report(copy: FormText, detected: bool, plain: dict | None = None) -> di
         report["repairs"] = list(copy.repairs)
     if plain is not None:
         report["unlinked_notes"] = plain["unlinked_notes"]
+        report["numbers_not_markers"] = plain["not_markers"]  # glued digits the sequence rules out
     return report
 
 

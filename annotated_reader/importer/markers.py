@@ -142,6 +142,7 @@ class PlainCandidate:
     line: int
     col: int  # 1-based, in the line
     text: str  # a few characters around it, for the report
+    weak: bool = False  # reads as the end of a number too ("52.7.17", "5:45.6"): taken only to fill a gap
 
 
 def plain_candidates(lines: list[Line]) -> list[PlainCandidate]:
@@ -151,12 +152,12 @@ def plain_candidates(lines: list[Line]) -> list[PlainCandidate]:
         text = line.text
         for match in _PLAIN.finditer(text):
             before = text[:match.start()]
-            if before.endswith(":") and _TIME_BEFORE.search(before) or _DECIMAL_BEFORE.search(before):
-                continue
-            if before.endswith((".", ",")) and before[-2:-1].isdigit() and not _year_before(before):
-                continue
+            if before.endswith(":") and _TIME_BEFORE.search(before):
+                continue  # 4:30, 1.5:1
+            weak = bool(_DECIMAL_BEFORE.search(before)) or (
+                before.endswith((".", ",")) and before[-2:-1].isdigit() and not _year_before(before))
             found.append(PlainCandidate(int(match.group(1)), line.number, match.start() + 1,
-                                        text[max(0, match.start() - 30):match.end() + 10]))
+                                        text[max(0, match.start() - 30):match.end() + 10], weak))
     return found
 
 
@@ -167,35 +168,33 @@ def _year_before(before: str) -> bool:
 
 
 def choose_sequence(candidates: list[PlainCandidate], note_count: int) -> tuple[dict[int, int], dict[int, str]]:
-    """Which candidates are the markers 1..note_count: ({candidate index: note}, {candidate index: why not}).
+    """Which candidates are the markers 1..note_count: ({candidate index: note}, {doubtful index: why}).
 
     1. A note number carried by exactly one candidate anchors it; anchors out
        of order (the longest increasing run is kept) are dropped.
     2. Between two placed markers, a number carried by exactly one candidate in
-       that window is placed; repeated until nothing changes.
+       that window is placed; repeated until nothing changes. Digits that also
+       read as the end of a number ("52.7.17", "5:45.6") join only now, to fill
+       the gaps left, so they never compete with a clean candidate.
     3. A single missing number whose window holds exactly one unplaced
        candidate that differs from it by one digit (an extractor's slip, "15"
        for 5) is placed there; the pipeline then repairs and reports it as it
        does a misread superscript.
-    Everything else stays text and is listed with the reason.
+    Everything else stays text. A candidate carrying the number of a note left
+    without a marker is doubtful and returned with the reason; the others (a
+    number already placed, or above the note count) are numbers of the text.
     """
     by_value: dict[int, list[int]] = {}
     for i, cand in enumerate(candidates):
-        if 1 <= cand.value <= note_count:
+        if 1 <= cand.value <= note_count and not cand.weak:
             by_value.setdefault(cand.value, []).append(i)
     anchors = sorted((v, idx[0]) for v, idx in by_value.items() if len(idx) == 1)
     placed = dict(_increasing(anchors))  # note -> candidate index
-    changed = True
-    while changed:
-        changed = False
-        for value in range(1, note_count + 1):
-            if value in placed:
-                continue
-            lo, hi = _window(placed, value, len(candidates))
-            inside = [i for i in by_value.get(value, []) if lo < i < hi]
-            if len(inside) == 1:
-                placed[value] = inside[0]
-                changed = True
+    _fill_windows(placed, by_value, note_count, len(candidates))
+    for i, cand in enumerate(candidates):  # then digits that also read as a number's end, for the gaps
+        if 1 <= cand.value <= note_count and cand.weak and cand.value not in placed:
+            by_value.setdefault(cand.value, []).append(i)
+    _fill_windows(placed, by_value, note_count, len(candidates))
     taken = set(placed.values())
     for value in range(1, note_count + 1):
         if value in placed:
@@ -208,17 +207,28 @@ def choose_sequence(candidates: list[PlainCandidate], note_count: int) -> tuple[
             placed[value] = inside[0]
             taken.add(inside[0])
     chosen = {i: value for value, i in placed.items()}
-    why = {}
+    why = {}  # only candidates that may be a missing note's marker are doubtful; the rest are numbers
     for i, cand in enumerate(candidates):
-        if i in chosen:
-            continue
-        if not 1 <= cand.value <= note_count:
-            why[i] = f"{cand.value} is not a note number of this part (it has {note_count} notes)"
-        elif cand.value in placed:
-            why[i] = f"note {cand.value} is already marked elsewhere in the sequence"
-        else:
-            why[i] = f"{cand.value} fits the sequence in more than one place, or out of order"
+        if i not in chosen and 1 <= cand.value <= note_count and cand.value not in placed:
+            lo, hi = _window(placed, cand.value, len(candidates))
+            where = "out of order" if not lo < i < hi else "in more than one place"
+            why[i] = f"{cand.value} may be the marker of note {cand.value}, but it fits the sequence {where}"
     return chosen, why
+
+
+def _fill_windows(placed: dict[int, int], by_value: dict[int, list[int]], note_count: int, size: int) -> None:
+    """Place each missing note whose number only one candidate carries between its placed neighbours."""
+    changed = True
+    while changed:
+        changed = False
+        for value in range(1, note_count + 1):
+            if value in placed:
+                continue
+            lo, hi = _window(placed, value, size)
+            inside = [i for i in by_value.get(value, []) if lo < i < hi]
+            if len(inside) == 1:
+                placed[value] = inside[0]
+                changed = True
 
 
 def _increasing(anchors: list[tuple[int, int]]) -> list[tuple[int, int]]:

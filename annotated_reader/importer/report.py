@@ -70,8 +70,18 @@ def format_report(report: dict) -> str:
             rows.append("page furniture dropped: " + ", ".join(f"{k} {v}" for k, v in form["furniture"].items()))
         if form["markers"]:
             rows.append("note markers found by: " + ", ".join(f"{k} {v}" for k, v in form["markers"].items()))
+        if form.get("joins"):
+            rows.append("lines joined: " + ", ".join(f"{k} {v}" for k, v in form["joins"].items())
+                        + (f" ({len(form['repairs'])} hyphen decisions to check in import-report.json)"
+                           if form.get("repairs") else ""))
+        if "numbers_not_markers" in form:
+            rows.append(f"plain numbers glued to the text that the note sequence rules out as markers: "
+                        f"{form['numbers_not_markers']}")
         if form["doubtful"]:
             rows.append(f"doubtful markers left unlinked: {len(form['doubtful'])} (see import-report.json)")
+        if form.get("unlinked_notes"):
+            rows.append(f"notes whose plain-digit marker could not be told from the text: "
+                        f"{len(form['unlinked_notes'])} (see import-report.json)")
         rows.append("")
     rows.append(f"{'part':<28} {'paragraphs':>10} {'words':>9} {'notes':>7}")
     for part in report["parts"]:

@@ -32,9 +32,14 @@ def count_words(text: str) -> int:
 
 def markdown_words(markdown: str) -> int:
     """Words a reader sees in an imported Markdown file, without the syntax the importer adds."""
+    return len(markdown_tokens(markdown))
+
+
+def markdown_tokens(markdown: str) -> list[str]:
+    """The words themselves, in order (for comparing two imports word by word)."""
     text = _FRONT_MATTER.sub("", markdown, count=1)
     text = _H1.sub("", text)
     text = _ATTR.sub("", text)
     text = _FOOTNOTE.sub(" ", text)
     text = _ESCAPE.sub(r"\1", text)
-    return count_words(text)
+    return _WORD.findall(_SUPERSCRIPTS.sub(" ", text))

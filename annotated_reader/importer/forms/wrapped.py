@@ -129,8 +129,9 @@ def _printed_headings(profile: Profile) -> set[str]:
     return {form.replace("’", "'") for form in forms if form} | {form for form in forms if form}
 
 
-def find_furniture(pages: list[list[tuple[int, str]]], profile: Profile) -> tuple[dict[str, int], set[int]]:
-    """Page numbers and running heads at the pages' edges: ({kind: count}, their file lines).
+def find_furniture(pages: list[list[tuple[int, str]]],
+                   profile: Profile) -> tuple[dict[str, int], set[tuple[int, int]]]:
+    """Page numbers and running heads at the pages' edges: ({kind: count}, their (page, position)s).
 
     Running heads are looked for after the contents page (a title page repeats
     the title on the half-title and title pages, which are no running heads).
@@ -142,15 +143,16 @@ def find_furniture(pages: list[list[tuple[int, str]]], profile: Profile) -> tupl
     printed = _printed_headings(profile)
     titles = {normalize_name(t) for spec in profile.parts for t in (spec.title, spec.heading) if t}
     counts = {"form_feeds": max(0, len(pages) - 1), "page_numbers": 0, "running_heads": 0}
-    dropped: set[int] = set()
+    dropped: set[tuple[int, int]] = set()  # (page, position on the page): a form feed may share a file line
     if len(pages) < MIN_HEAD_PAGES:
         return {k: v for k, v in counts.items() if v}, dropped
     edges = []  # (page, file line, number printed on the line or None, the rest of the line, the line)
     for p, page in enumerate(pages):
-        kept = [(n, t.strip()) for n, t in page if t.strip()]
+        kept = [(k, t.strip()) for k, (_, t) in enumerate(page) if t.strip()]
         index = list(range(len(kept)))
         for i in (index[:EDGE_DEPTH] + index[-EDGE_DEPTH:] if len(kept) > 2 * EDGE_DEPTH else index):
             n, t = kept[i]
+            n = (p, n)
             number, rest = _split_number(t)
             edges.append((p, n, number, rest, t))
     offsets: dict[int, set[tuple[int, bool]]] = {}
@@ -223,11 +225,11 @@ def _head_key(text: str) -> str:
     return stripped
 
 
-def _body_lines(pages: list[list[tuple[int, str]]], dropped: set[int]) -> list[_Line]:
+def _body_lines(pages: list[list[tuple[int, str]]], dropped: set[tuple[int, int]]) -> list[_Line]:
     """The lines left once furniture is gone; blank lines at a page's edges go with it."""
     body: list[_Line] = []
     for p, page in enumerate(pages):
-        kept = [(n, t) for n, t in page if n not in dropped]
+        kept = [(n, t) for k, (n, t) in enumerate(page) if (p, k) not in dropped]
         while kept and not kept[0][1].strip():
             kept.pop(0)
         while kept and not kept[-1][1].strip():
