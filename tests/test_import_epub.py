@@ -242,3 +242,77 @@ def test_real_epub_places_every_annotation_on_the_same_passage(real_book, tmp_pa
     assert diff.reference.placed == diff.reference.annotations
     assert diff.form.placed == diff.reference.placed
     assert diff.same, (diff.moved[:3], diff.lost[:3], diff.gained[:3])
+
+
+QUIRKS_PROFILE = """\
+contents_heading: null
+notes_heading: NOTES
+parts:
+  - {slug: frost-fair, title: The Frost Fair, kind: chapter, number: 1, heading: THE FROST FAIR, notes: Chapter 1}
+  - {slug: thaw, title: The Thaw, kind: chapter, number: 2, heading: THE THAW, notes: Chapter 2}
+"""
+
+
+def _page(body: str, typed: bool = True) -> str:
+    ns = ' xmlns:epub="http://www.idpf.org/2007/ops"' if typed else ""
+    return (f'<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml"{ns}>\n'
+            f"<head><title>t</title></head>\n<body>\n{body}\n</body>\n</html>\n")
+
+
+QUIRKS = {
+    "part1.xhtml": _page("<h1>Part One</h1>"),
+    "ch01.xhtml": _page('<h1 class="ct"><span>Chapter 1</span><br/>The Frost Fair</h1>\n'
+                        "<p>The river froze&nbsp;solid in the first week, and the stalls went up on the ice "
+                        'before any\u00adone had tested it.<a id="r1" href="notes.xhtml#n1"><sup>1</sup></a></p>\n'
+                        "<p><i>Skate to the bridge,<br/>\nskate to the tower,</i><br/>\nthe children sang.</p>"),
+    "ch01b.xhtml": _page('<p>By February the fair had a printing press of its own.<a id="r2" '
+                         'href="notes.xhtml#n2"><sup>2</sup></a></p>'),
+    "part2.xhtml": _page("<h1>Part Two</h1>\n<p>In which the ice goes.</p>"),
+    "ch02.xhtml": _page('<h1>2. The Thaw</h1>\n<p>The ice went in a single night.<a epub:type="noteref" '
+                        'href="#fn1">*</a></p>\n<aside epub:type="footnote" id="fn1"><p>A night in early '
+                        "March, by the almanac.</p></aside>"),
+    "notes.xhtml": _page('<h1>Notes</h1>\n<h2>Chapter 1</h2>\n<p><a id="n1" href="ch01.xhtml#r1">1</a> '
+                         'Almanac of the frost year, p. 4.</p>\n<p><a id="n2" href="ch01b.xhtml#r2">2</a> '
+                         "Printer's ledger, fol. 9.</p>\n<p>A second paragraph of that note.</p>", typed=False),
+}
+QUIRKS_NAV = ('<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml" '
+              'xmlns:epub="http://www.idpf.org/2007/ops"><head><title>n</title></head><body>'
+              '<nav epub:type="toc"><ol><li><a href="part1.xhtml">Part One</a><ol>'
+              '<li><a href="ch01.xhtml">1. The Frost Fair</a></li></ol></li><li><a href="part2.xhtml">Part Two</a>'
+              '<ol><li><a href="ch02.xhtml">2. The Thaw</a></li></ol></li>'
+              '<li><a href="notes.xhtml">Notes</a></li></ol></nav></body></html>')
+
+
+def test_publisher_quirks(tmp_path):
+    """Part-title page, a chapter split over two files, same-document footnotes, entities, emphasis over <br>."""
+    path = tmp_path / "quirks.epub"
+    names = list(QUIRKS)
+    manifest = "".join(f'<item id="d{k}" href="{n}" media-type="application/xhtml+xml"/>' for k, n in enumerate(names))
+    spine = "".join(f'<itemref idref="d{k}"/>' for k in range(len(names)))
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/epub+zip")
+        archive.writestr("META-INF/container.xml", (
+            '<container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles>'
+            '<rootfile full-path="book.opf" media-type="application/oebps-package+xml"/></rootfiles></container>'))
+        archive.writestr("book.opf", (
+            '<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="id"><metadata '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:identifier id="id">x</dc:identifier>'
+            "<dc:title>Frost</dc:title><dc:language>en</dc:language></metadata><manifest>"
+            f'<item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>{manifest}'
+            f"</manifest><spine>{spine}</spine></package>"))
+        archive.writestr("nav.xhtml", QUIRKS_NAV)
+        for name, content in QUIRKS.items():
+            archive.writestr(name, content)
+    profile = parse_profile(QUIRKS_PROFILE, "quirks.yml")
+    copy, result = import_form(path, profile)
+    assert copy.problems == [] and result.problems == [], [p.text() for p in result.problems]
+    assert copy.furniture == {"documents outside the parts": 1}  # the page of part two (part one's is front matter)
+    assert copy.markers == {"link": 3}
+    frost, thaw = result.files["frost-fair.md"], result.files["thaw.md"]
+    assert "froze\u00a0solid" in frost and "before anyone had tested it.[^1]" in frost
+    assert "*Skate to the bridge,*  \n*skate to the tower,*  \nthe children sang." in frost
+    assert "printing press of its own.[^2]" in frost  # the chapter's second file
+    assert "[^2]: Printer's ledger, fol. 9.\n\n    A second paragraph of that note." in frost
+    assert "Part One" not in frost + thaw and "Part Two" not in frost + thaw and "ice goes" not in frost
+    assert "in a single night.[^1]" in thaw and "[^1]: A night in early March, by the almanac." in thaw
+    assert [p.number for p in result.parts] == [1, 2]

@@ -450,9 +450,9 @@ class Reader:
                                                    "text": shown, "why": "note reference whose target is missing"})
                     continue
                 candidates.append((link, doc, target[0], target[1], typed, number.group(1) if number else ""))
-        typed_book = any(c[4] for c in candidates)
+        typed_docs = {c[1].index for c in candidates if c[4]}  # where references are typed, only those count
         for link, doc, target_doc, target, typed, shown in candidates:
-            if typed_book and not typed:
+            if doc.index in typed_docs and not typed:
                 continue
             if not typed:
                 if "pagebreak" in _types(target) or "backlink" in _types(link):
