@@ -38,8 +38,10 @@ QUOTED = re.compile(r'"[^"\n]*"|“[^”]*”')
 LINK = re.compile(r"\[(?P<label>[^\]]*)\]\((?P<target>[^)\s]*)\)")
 # a clause ends at a sentence's end, a semicolon, colon, comma, bracket or dash: a date further away is about something else
 CLAUSE_END = re.compile(r"[.;:!?,()—]\s|[;()—]")
-# "after 6 August", "before the bombing of 9 August": a relation word at most three words before the date
-RELATION = re.compile(r"\b(?P<word>after|since|following|before|until|by|prior to)(?:\s+[\w'’-]+){0,3}\s+$", re.I)
+# "after 6 August", "before the bombing of 9 August": a relation word at most three words before the date;
+# "by" and "until" only right before it ("signed by Yezhov on 30 July" gives a date, not a deadline)
+RELATION = re.compile(r"\b(?:(?P<word>after|since|following|before|prior to)(?:\s+[\w'’-]+){0,3}|(?P<near>by|until))\s+$",
+                      re.I)
 LATER = {"after", "since", "following"}
 
 
@@ -161,7 +163,7 @@ def _clause_problems(kind: str, ident: str, place: Place, event: Event, clause: 
     if subject is not None:
         relation = RELATION.search(clause[:at])
         if relation:
-            word = relation["word"].lower()
+            word = (relation["word"] or relation["near"]).lower()
             first, second = (event, subject) if word in LATER else (subject, event)  # first must not be later
             if _later(_when(first), _when(second)):
                 problems.append(Problem(place.file, place.line, place.col,
@@ -176,7 +178,7 @@ def _clause_problems(kind: str, ident: str, place: Place, event: Event, clause: 
         if relation is None:
             plain.append(date)
             continue
-        word = relation["word"].lower()
+        word = (relation["word"] or relation["near"]).lower()
         wrong = _later(date.start, when) if word in LATER else _later(when, date.end)
         if wrong:
             problems.append(_date_warning(kind, ident, place, event, f"says it happened {word} {date}"))

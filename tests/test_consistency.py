@@ -129,3 +129,12 @@ def test_a_quoted_spelling_a_term_and_the_canonical_name_are_quiet(tmp_path):
                     part=note("[Ivanov](person:ivanov) (\\\"Ivanoff\\\" in old papers).")) == []
     glossary = GLOSSARY + "  - id: ivanovka\n    term: Ivanoff\n    in_text: false\n    short: An invented village.\n"
     assert warnings(tmp_path, glossary=glossary, part=note("[Ivanov](person:ivanov) went back to Ivanoff.")) == []
+
+
+def test_by_and_until_are_deadlines_only_right_before_the_date(tmp_path):
+    found = warnings(tmp_path, part=note("The [purge](event:mini-purge) was over by 1 March 1929."))
+    assert len(found) == 1 and "says it happened by 1 March 1929" in found[0], found
+    # "by Ivanov on 3 April": an agent, then a plain date, which must fit the event
+    found = warnings(tmp_path, part=note("The [purge](event:mini-purge) was ordered by [Ivanov](person:ivanov) on 3 April 1929."))
+    assert len(found) == 1 and "gives 3 April 1929 in the clause that links it" in found[0], found
+    assert warnings(tmp_path, part=note("The [purge](event:mini-purge) was ordered by [Ivanov](person:ivanov) on 3 March 1929.")) == []
