@@ -15,6 +15,7 @@ from pathlib import Path
 from .consistency import consistency_problems
 from .edition import Edition, Options
 from .problems import Problem
+from .rawhtml import raw_html_warnings
 from .render import render_book_markdown
 from .terms import TermIndex
 from .textmap import TextMap, text_map
@@ -48,6 +49,7 @@ def run_check(root: Path, docs_dir: Path | None = None, options: Options | None 
     """Load, validate and (when the text is imported) anchor everything; collect all problems."""
     edition = Edition.open(root, docs_dir or root / "docs", options)
     problems = list(edition.problems)
+    problems.extend(raw_html_warnings(root / "annotations", root))  # HTML the sanitizer would remove
     problems.extend(consistency_problems(edition.layer))  # dates, links and spellings the layer must agree on
     result = CheckResult(problems, edition.book.has_text, len(edition.layer.annotations()), edition=edition)
     if not edition.book.has_text:

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import os
 import zipfile
+from datetime import datetime, timezone
 from pathlib import Path
+from typing import Iterable
 
 # Generated pages: a title, a short introduction and a marker the hook fills with the
 # entries once every part page has been built (so "appears in" counts are complete).
@@ -24,6 +26,7 @@ REFERENCE_PAGES = {
                  "They are listed here instead of being attached to a guessed passage."),
 }
 ARCHIVE_DIR = "downloads"
+ZIP_EPOCH = 315532800  # 1980-01-01: the earliest date a zip entry can carry
 
 
 def reference_markdown(name: str) -> str:
@@ -37,11 +40,36 @@ def shim_source(root: Path) -> Path | None:
     return path if path.is_file() else None
 
 
-def offline_archive(site_dir: Path, name: str) -> Path:
-    """Zip the built site for reading on another device (opened from disk, no server)."""
+def source_date_epoch(inputs: Iterable[Path]) -> int:
+    """The date a build writes into its files (archive entries, the sitemap, the EPUB's `modified`).
+
+    SOURCE_DATE_EPOCH when set (the reproducible-builds convention; scripts/site sets it to the
+    last commit's date), else the newest input file's modification time — never the clock, so two
+    builds of the same sources are byte-identical. `inputs` are files or folders (walked).
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return max(int(epoch), ZIP_EPOCH)
+    newest = 0.0
+    for path in inputs:
+        if path.is_file():
+            newest = max(newest, path.stat().st_mtime)
+        elif path.is_dir():
+            for base, _, files in os.walk(path):
+                newest = max([newest, *(os.stat(os.path.join(base, f)).st_mtime for f in files)])
+    return max(int(newest), ZIP_EPOCH)
+
+
+def offline_archive(site_dir: Path, name: str, epoch: int) -> Path:
+    """Zip the built site for reading on another device (opened from disk, no server).
+
+    Entries are in sorted order with the date `epoch` and fixed permissions, so the same site
+    gives the same bytes (a static host does not re-upload it, anyone can verify it).
+    """
     target = site_dir / ARCHIVE_DIR / name
     target.parent.mkdir(parents=True, exist_ok=True)
     folder = Path(name).stem
+    stamp = datetime.fromtimestamp(max(epoch, ZIP_EPOCH), timezone.utc).timetuple()[:6]
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for base, dirs, files in os.walk(site_dir):
             dirs.sort()
@@ -49,7 +77,10 @@ def offline_archive(site_dir: Path, name: str) -> Path:
             if rel.parts[:1] == (ARCHIVE_DIR,):
                 continue
             for file in sorted(files):
-                archive.write(Path(base) / file, Path(folder) / rel / file)
+                info = zipfile.ZipInfo((Path(folder) / rel / file).as_posix(), date_time=stamp)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                archive.writestr(info, (Path(base) / file).read_bytes(), compresslevel=1)
     return target
 
 

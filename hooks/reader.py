@@ -19,7 +19,8 @@ from annotated_reader.edition import Edition, Options, without_triggers
 from annotated_reader.export import build_exports, export_files
 from annotated_reader.render import resolve_links
 from annotated_reader.search import layer_documents, page_documents, part_documents, synonyms, write_index
-from annotated_reader.site import ARCHIVE_DIR, REFERENCE_PAGES, downloads_html, offline_archive, reference_markdown, shim_source
+from annotated_reader.site import (ARCHIVE_DIR, REFERENCE_PAGES, downloads_html, offline_archive, reference_markdown, shim_source,
+                                   source_date_epoch)
 
 log = logging.getLogger("mkdocs.plugins.annotated_reader")
 _state: dict = {}
@@ -40,6 +41,7 @@ def on_config(config):
     edition = Edition.open(root, Path(config.docs_dir), options)
     _state.clear()
     _state.update(edition=edition, root=root, keys={}, linked={}, logged=set(), search=[], titles={})
+    _state["epoch"] = _pin_build_date(root, Path(config.docs_dir))
     config.nav = edition.nav()
     for problem in edition.problems:
         _log(problem)
@@ -64,9 +66,10 @@ def on_files(files: Files, config):
     shim = shim_source(_state["root"])
     if shim:
         files.append(File.generated(config, "assets/vendor/iframe-worker/shim.js", abs_src_path=str(shim)))
-    else:
-        log.warning("annotated-reader: node_modules/iframe-worker is missing, so search will not work from file://. "
-                    "Run `npm ci` (see README) and build again.")
+    elif "offline" in config.plugins and "search" in config.plugins:  # a build for reading from disk needs it
+        raise PluginError("annotated-reader: node_modules/iframe-worker is missing, and without it Material's search "
+                          "does not work from file://. Run `bash scripts/setup` (it installs Node.js, npm and the npm "
+                          "packages) and build again.")
     return files
 
 
@@ -138,7 +141,7 @@ def on_post_build(config):
         urls = {f.src_uri: f.url for f in _state["files"].documentation_pages()}
         write_index(Path(config.site_dir), _state["search"] + layer_documents(edition, urls), synonyms(edition), _state["titles"])
     if not _serving["on"]:
-        archive = offline_archive(Path(config.site_dir), _archive_name(config))
+        archive = offline_archive(Path(config.site_dir), _archive_name(config), _state["epoch"])
         log.info(f"annotated-reader: wrote the offline archive {archive}")
         with edition.timed("exports"):
             written = build_exports(_state["root"], Path(config.docs_dir), Path(config.site_dir), edition.options.exports,
@@ -147,6 +150,11 @@ def on_post_build(config):
             log.info(f"annotated-reader: wrote the export {path}")
     if os.environ.get("READER_TIMINGS"):  # the benchmark's per-stage figures
         Path(os.environ["READER_TIMINGS"]).write_text(json.dumps(dict(edition.timings)), encoding="utf-8")
+    _unpin_build_date()
+
+
+def on_build_error(error):
+    _unpin_build_date()
 
 
 def on_serve(server, config, builder):
@@ -154,6 +162,21 @@ def on_serve(server, config, builder):
     server.watch(str(root / "annotations"))
     server.watch(str(root / "profiles"))
     return server
+
+
+def _pin_build_date(root: Path, docs_dir: Path) -> int:
+    """The build's date, from the inputs (site.source_date_epoch), never the clock: MkDocs dates the
+    pages and the sitemap by SOURCE_DATE_EPOCH or else today, so it is set for this build and unset after."""
+    epoch = source_date_epoch([docs_dir, root / "annotations", root / "profiles", root / "mkdocs.yml"])
+    if "SOURCE_DATE_EPOCH" not in os.environ:
+        os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+        _state["pinned"] = True
+    return epoch
+
+
+def _unpin_build_date() -> None:
+    if _state.pop("pinned", False):
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
 def _archive_name(config) -> str:
