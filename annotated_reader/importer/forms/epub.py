@@ -1,11 +1,12 @@
 """EPUB: the publisher's e-book (EPUB 2 or 3) read into the canonical text.
 
 The container and its package (OPF manifest, spine, nav or NCX, metadata) are
-read with EbookLib; each XHTML document with lxml, which keeps every element's
+read with EbookLib, each XHTML document with lxml, which keeps every element's
 source line, so a problem found later points into the reader's own file
-("book.epub/OEBPS/ch03.xhtml:120"). The documents are read in spine order as
-one stream of blocks: headings, paragraphs (a `<br>` keeps a verse line),
-figure captions; italics and bold become `*...*` and `**...**`.
+("book.epub/OEBPS/ch03.xhtml:120") — see epub_package.py. The documents are
+read in spine order as one stream of blocks (xhtml_blocks.py): headings,
+paragraphs (a `<br>` keeps a verse line), figure captions; italics and bold
+become `*...*` and `**...**`. This module finds the parts and the notes.
 
 Parts are found by their headings, in the profile's order: a heading matches a
 part whatever its case, apostrophes and punctuation, with or without a chapter
@@ -24,59 +25,27 @@ the part's group, so each marker and its note agree by construction.
 """
 from __future__ import annotations
 
-import functools
-import html.entities
 import posixpath
 import re
-import zipfile
-import zlib
 from collections import Counter
-from dataclasses import dataclass, field
-from io import BytesIO
+from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
-from lxml import html as lxml_html
 
 from ...problems import Problem
 from ..markers import superscript
 from ..notes import normalize_name
 from ..profile import PartSpec, Profile
 from . import FormText, Place
+from .epub_package import Doc, Package, open_package
+from .xhtml_blocks import (HEADINGS, NUMBER_TEXT, REF_MARK, Blocks, Item, block_of, is_block, has_block_children,
+                           plain_text, tag_of, types_of)
 
-XHTML = "http://www.w3.org/1999/xhtml"
-OPS_TYPE = "{http://www.idpf.org/2007/ops}type"
-BLOCK_TAGS = frozenset("""p div blockquote section article aside figure figcaption ul ol li h1 h2 h3 h4 h5 h6
-    table thead tbody tfoot tr td th pre header footer hr nav dl dt dd main body center address""".split())
-HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
-ITALIC = frozenset("i em cite dfn var".split())
-BOLD = frozenset("b strong".split())
-FIGURE_CLASSES = frozenset("figure plate illustration".split())
-SKIP = frozenset("script style head title nav img svg math audio video object iframe rt rp".split())
-# Font obfuscation (IDPF, Adobe) is allowed in DRM-free books: only these algorithms are not DRM.
-FONT_OBFUSCATION = ("http://www.idpf.org/2008/embedding", "http://ns.adobe.com/pdf/enc#RC")
-
-# Sentinels in rendered text (control characters never occur in XML text).
-I_OPEN, I_CLOSE, B_OPEN, B_CLOSE, BREAK, REF, REF_END = "\x01", "\x02", "\x03", "\x04", "\x07", "\x05", "\x06"
-_REF = re.compile(f"{REF}(\\d+){REF_END}")
-_SPACE = re.compile(r"[ \t\r\n\f]+")
-_ENTITY = re.compile(rb"&([A-Za-z][A-Za-z0-9]*);")
-_NUMBER_TEXT = re.compile(r"^[\[(]?\s*(\d{1,4})\s*[\])]?\.?$")
 _CHAPTER = re.compile(r"^(?:(?:chapter|part)\s+)?(\d+|[ivxlc]+(?=\W))[.:)]?\s+(.*)$", re.I)
 _NOTE_NUMBER = re.compile(r"^[\[(]?(\d+)(?:[.)\]]|\s*[.:]\s)\s*")  # "12. ", "[12] ", "12) "
 _LEFT_PUNCTUATION = re.compile(r"^[.:)\]]\s+")
 _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
-
-
-@dataclass
-class Doc:
-    """One XHTML document of the book: where it is in the zip and in the spine, and its tree."""
-
-    index: int
-    path: str  # in the zip, e.g. OEBPS/text/ch03.xhtml
-    root: etree._Element
-    linear: bool
-    ids: dict[str, etree._Element] = field(default_factory=dict)
 
 
 @dataclass
@@ -90,32 +59,6 @@ class Ref:
     shown: str  # the number the book prints, e.g. "12" (may be "")
 
 
-@dataclass
-class Item:
-    """A block of the stream: kind heading, subtitle, para or caption; its lines and their source lines."""
-
-    kind: str
-    lines: list[str]
-    sources: list[int]
-    doc: Doc
-    element: etree._Element
-
-    @property
-    def text(self) -> str:
-        return " ".join(self.lines)
-
-
-@dataclass
-class Package:
-    """What EbookLib read: the spine's documents, the nav entries and the metadata."""
-
-    docs: list[Doc]
-    nav: list[tuple[str, str, str | None, int, tuple[int, ...]]]  # (label, doc path, fragment, depth, ancestors)
-    metadata: dict[str, list[tuple[str, dict]]]
-    opf_path: str
-    nav_path: str | None
-
-
 def read(data: bytes, name: str, profile: Profile) -> FormText:
     """The EPUB as canonical text; problems (DRM, damaged zip, missing part ...) instead of exceptions."""
     copy = FormText("epub", places=[])
@@ -125,200 +68,6 @@ def read(data: bytes, name: str, profile: Profile) -> FormText:
     reader = Reader(package, name, profile, copy)
     reader.run()
     return copy
-
-
-# --- the container --------------------------------------------------------------------------------
-
-
-def open_package(data: bytes, name: str, problems: list[Problem]) -> Package | None:
-    """The EPUB's package, or None with the problem that prevents reading it."""
-    def fail(message: str, hint: str, ident: str, where: str = name) -> None:
-        problems.append(Problem(where, 1, 1, message, hint, ident))
-
-    if not data:
-        fail("the file is empty (0 bytes)", "Copy the EPUB again from where you got it.", "source-empty")
-        return None
-    try:
-        archive = zipfile.ZipFile(BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
-        if data[:2] == b"PK":
-            fail(f"the EPUB is damaged or truncated: its zip directory cannot be read ({error})",
-                 "Download or copy the EPUB again; the file is incomplete.", "epub-damaged")
-        else:
-            fail("the file is not an EPUB: it is not a zip archive",
-                 "Pass an .epub file, or use --form text / wrapped / pdf for another form.", "epub-not-zip")
-        return None
-    names = set(archive.namelist())
-    drm = _drm(archive, names)
-    if drm:
-        fail(f"the EPUB is protected by DRM: {drm}, so its text cannot be read",
-             "Import a DRM-free copy: many shops sell the book without DRM, or export it as text from the "
-             "reading app you bought it in. annotated-reader does not remove DRM.", "epub-drm")
-        return None
-    if "META-INF/container.xml" not in names:
-        fail("the zip archive is not an EPUB: it has no META-INF/container.xml",
-             "Pass the book's .epub file; an EPUB always has META-INF/container.xml.", "epub-not-epub")
-        return None
-    try:
-        bad = archive.testzip()
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as error:
-        bad, detail = "?", str(error)
-    else:
-        detail = "its checksum does not match"
-    if bad:
-        fail(f"the EPUB is damaged: {bad} cannot be read ({detail})",
-             "Download or copy the EPUB again; the file is incomplete.", "epub-damaged", f"{name}/{bad}")
-        return None
-    return _load(archive, data, name, problems)
-
-
-def _drm(archive: zipfile.ZipFile, names: set[str]) -> str:
-    """Why the book counts as DRM-protected, or "" (font obfuscation alone is not DRM)."""
-    if "META-INF/rights.xml" in names:
-        return "META-INF/rights.xml holds its licence (Adobe ADEPT)"
-    if "META-INF/encryption.xml" not in names:
-        return ""
-    try:
-        root = etree.fromstring(archive.read("META-INF/encryption.xml"), _xml_parser())
-    except (etree.XMLSyntaxError, KeyError, zipfile.BadZipFile, zlib.error):
-        return "META-INF/encryption.xml says its files are encrypted"
-    encrypted = []
-    for data in root.iter("{*}EncryptedData"):
-        method = data.find("{*}EncryptionMethod")
-        algorithm = method.get("Algorithm", "") if method is not None else ""
-        reference = data.find(".//{*}CipherReference")
-        uri = unquote(reference.get("URI", "")) if reference is not None else ""
-        if algorithm not in FONT_OBFUSCATION:
-            encrypted.append(uri)
-    if not encrypted:
-        return ""
-    return (f"META-INF/encryption.xml encrypts {len(encrypted)} file(s)"
-            + (f", e.g. {encrypted[0]}" if encrypted[0] else ""))
-
-
-def _load(archive: zipfile.ZipFile, data: bytes, name: str, problems: list[Problem]) -> Package | None:
-    from ebooklib import epub
-
-    reader = epub.EpubReader(BytesIO(data), {"ignore_ncx": True})
-    try:
-        book = reader.load()
-    except KeyError as error:
-        missing = re.search(r"named '([^']+)'", str(error))
-        path = missing.group(1) if missing else str(error)
-        problems.append(Problem(f"{name}/{reader.opf_file or 'META-INF/container.xml'}", 1, 1, (
-            f'the EPUB lists "{path}" in its package, but the archive does not contain it'),
-            "The EPUB is incomplete: download or copy it again.", "epub-missing-file"))
-        return None
-    except Exception as error:  # EbookLib raises many kinds on a malformed package; none is a bug of ours
-        problems.append(Problem(f"{name}/{reader.opf_file or 'META-INF/container.xml'}", 1, 1, (
-            f"the EPUB's package cannot be read: {error}"),
-            "Check the EPUB with epubcheck, or download it again.", "epub-package"))
-        return None
-    opf_dir = reader.opf_dir
-    where = f"{name}/{reader.opf_file}"
-    docs: list[Doc] = []
-    nav_path = None
-    for idref, linear in book.spine:
-        item = book.get_item_with_id(idref)
-        if item is None:
-            problems.append(Problem(where, 1, 1, (
-                f'the spine lists the item "{idref}", which the manifest does not have'),
-                "The EPUB is damaged: download or copy it again.", "epub-missing-spine-item"))
-            continue
-        path = posixpath.normpath(posixpath.join(opf_dir, item.file_name))
-        if item.__class__.__name__ == "EpubNav":
-            nav_path = path
-            continue
-        if not item.media_type or "html" not in item.media_type:
-            continue
-        docs.append(Doc(len(docs), path, parse_document(item.content), linear != "no"))  # as stored
-    for item in book.get_items():
-        if item.__class__.__name__ == "EpubNav":
-            nav_path = nav_path or posixpath.normpath(posixpath.join(opf_dir, item.file_name))
-    if any(p.severity == "error" for p in problems):
-        return None
-    for doc in docs:
-        for element in doc.root.iter():
-            ident = element.get("id") if isinstance(element.tag, str) else None
-            if ident:
-                doc.ids.setdefault(ident, element)
-            elif isinstance(element.tag, str) and _local(element) == "a" and element.get("name"):
-                doc.ids.setdefault(element.get("name"), element)
-    nav = []
-
-    def walk(entries, depth: int, ancestors: tuple[int, ...]) -> None:
-        for entry in entries:
-            section, children = (entry if isinstance(entry, tuple) else (entry, []))
-            href = getattr(section, "href", "") or ""
-            path, _, fragment = href.partition("#")
-            full = posixpath.normpath(posixpath.join(opf_dir, unquote(path))) if path else ""
-            nav.append(((getattr(section, "title", "") or "").strip(), full, fragment or None, depth, ancestors))
-            walk(children, depth + 1, ancestors + (len(nav) - 1,))
-
-    walk(book.toc or [], 0, ())
-    metadata = {key: value for key, value in (book.metadata.get(epub.NAMESPACES["DC"]) or {}).items()}
-    return Package(docs, nav, metadata, reader.opf_file, nav_path)
-
-
-def parse_document(content: bytes) -> etree._Element:
-    """An XHTML document's tree; HTML entities (&nbsp;) are kept, a document that is not XML is read as HTML."""
-    def entity(match: re.Match) -> bytes:
-        name = match.group(1).decode("ascii")
-        if name in ("amp", "lt", "gt", "quot", "apos") or name not in html.entities.name2codepoint:
-            return match.group(0)
-        return chr(html.entities.name2codepoint[name]).encode("utf-8")
-
-    content = _ENTITY.sub(entity, content)
-    try:
-        return etree.fromstring(content, _xml_parser())
-    except etree.XMLSyntaxError:
-        return lxml_html.document_fromstring(content)
-
-
-def _xml_parser() -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, load_dtd=False)
-
-
-# --- elements ---------------------------------------------------------------------------------------
-
-
-def _local(element: etree._Element) -> str:
-    tag = element.tag
-    return _local_name(tag) if isinstance(tag, str) else ""
-
-
-@functools.lru_cache(maxsize=512)
-def _local_name(tag: str) -> str:
-    """"{http://www.w3.org/1999/xhtml}P" -> "p" (a book has few distinct tags, so this is cached)."""
-    return tag.rsplit("}", 1)[-1].lower()
-
-
-def _types(element: etree._Element) -> set[str]:
-    """epub:type and ARIA role words ("noteref", "doc-noteref" -> "noteref")."""
-    words = (element.get(OPS_TYPE) or element.get("epub:type") or "").split() + (element.get("role") or "").split()
-    return {w.removeprefix("doc-") for w in words}
-
-
-def _classes(element: etree._Element) -> set[str]:
-    return set((element.get("class") or "").lower().split())
-
-
-def _is_block(element: etree._Element) -> bool:
-    return _local(element) in BLOCK_TAGS
-
-
-def _block_of(element: etree._Element) -> etree._Element:
-    while element is not None and not _is_block(element):
-        element = element.getparent()
-    return element
-
-
-def _has_block_children(element: etree._Element) -> bool:
-    return any(_is_block(child) for child in element if isinstance(child.tag, str))
-
-
-def _plain(element: etree._Element) -> str:
-    return " ".join("".join(element.itertext()).split())
 
 
 def normalize_heading(text: str) -> str:
@@ -366,9 +115,6 @@ def heading_match(text: str, spec: PartSpec) -> tuple[bool, int | None]:
     return False, None
 
 
-# --- the reader -------------------------------------------------------------------------------------
-
-
 class Reader:
     """Reads one package into the canonical text of `copy` (a class: the tables of links are shared).
 
@@ -398,7 +144,7 @@ class Reader:
         stream: list[Item] = []
         for doc in self.docs:
             if doc.linear and doc.index not in notes_docs:
-                stream.extend(_Stream(self, doc).items())
+                stream.extend(Blocks(self, doc).items())
         return stream, notes_docs
 
     def run(self) -> None:
@@ -438,9 +184,9 @@ class Reader:
                 href = link.get("href")
                 if not href:
                     continue
-                typed = "noteref" in _types(link)
-                shown = _plain(link)
-                number = _NUMBER_TEXT.match(shown)
+                typed = "noteref" in types_of(link)
+                shown = plain_text(link)
+                number = NUMBER_TEXT.match(shown)
                 if not (typed or number):
                     continue
                 target = self.resolve(doc, href)
@@ -455,7 +201,7 @@ class Reader:
             if doc.index in typed_docs and not typed:
                 continue
             if not typed:
-                if "pagebreak" in _types(target) or "backlink" in _types(link):
+                if "pagebreak" in types_of(target) or "backlink" in types_of(link):
                     continue
                 back = self.points_back(target, target_doc, link)
                 if back and (target_doc.index, target.sourceline or 0) < (doc.index, link.sourceline or 0):
@@ -469,26 +215,26 @@ class Reader:
 
     def points_back(self, target: etree._Element, target_doc: Doc, link: etree._Element) -> bool:
         """Does the note at `target` link back to the block of `link`?"""
-        block = _block_of(target) if not _is_block(target) else target
-        home = _block_of(link)
-        links = [target] if _local(target) == "a" and target.get("href") else []
+        block = block_of(target) if not is_block(target) else target
+        home = block_of(link)
+        links = [target] if tag_of(target) == "a" and target.get("href") else []
         links += [a for a in block.iter("{*}a", "a") if a.get("href")] if block is not None else []
         for other in links:
             found = self.resolve(target_doc, other.get("href"))
-            if found and (found[1] is link or _block_of(found[1]) is home):
+            if found and (found[1] is link or block_of(found[1]) is home):
                 return True
         return False
 
     def note_blocks(self, ref: Ref) -> list[etree._Element]:
         """The elements that hold the note `ref` points to: its block, and paragraphs that continue it."""
-        block = ref.target if _is_block(ref.target) else _block_of(ref.target)
-        if block is None or _local(block) == "body":
+        block = ref.target if is_block(ref.target) else block_of(ref.target)
+        if block is None or tag_of(block) == "body":
             return []
-        if _has_block_children(block) or _local(block) in ("li", "aside", "dd"):
+        if has_block_children(block) or tag_of(block) in ("li", "aside", "dd"):
             return [block]
         blocks = [block]
         sibling = block.getnext()
-        while sibling is not None and isinstance(sibling.tag, str) and _local(sibling) in ("p", "div", "blockquote"):
+        while sibling is not None and isinstance(sibling.tag, str) and tag_of(sibling) in ("p", "div", "blockquote"):
             if sibling.get("id") or self.holds_note_start(sibling):
                 break
             blocks.append(sibling)
@@ -499,7 +245,7 @@ class Reader:
         ids = {e.get("id") for e in element.iter() if isinstance(e.tag, str) and e.get("id")}
         if ids:
             return True
-        return any("backlink" in _types(a) or a in self.ref_of for a in element.iter("{*}a", "a"))
+        return any("backlink" in types_of(a) or a in self.ref_of for a in element.iter("{*}a", "a"))
 
     # parts ------------------------------------------------------------------------------------------
 
@@ -630,7 +376,7 @@ class Reader:
             numbered[spec.slug] = order
         for item in stream[:first]:
             for line in item.lines:
-                for match in _REF.finditer(line):
+                for match in REF_MARK.finditer(line):
                     self.doubtful_ref(int(match.group(1)), "note reference before the first part")
         self.copy.furniture.update({"documents outside the parts": len(dropped_docs)} if dropped_docs else {})
         self.notes(found, numbered)
@@ -650,7 +396,7 @@ class Reader:
             if any(line.casefold().startswith(prefix) for item in items for line in item.lines):
                 for item in items:
                     for line, source in zip(item.lines, item.sources):
-                        self.block([_REF.sub("", line)], [self.where(item.doc, source)])
+                        self.block([REF_MARK.sub("", line)], [self.where(item.doc, source)])
                 return
         meta = self.package.metadata
         title = (meta.get("title") or [("", {})])[0][0] or ""
@@ -689,7 +435,7 @@ class Reader:
             order.append(ref)
             return superscript(len(order))
 
-        return _REF.sub(number, line)
+        return REF_MARK.sub(number, line)
 
     def doubtful_ref(self, ref: int, why: str) -> None:
         link = self.refs[ref]
@@ -722,14 +468,14 @@ class Reader:
         """The heading printed above the note `ref` points to in the notes document (its group's name)."""
         doc = ref.target_doc
         if doc.index not in self.headings:
-            self.headings[doc.index] = [e for e in doc.root.iter() if isinstance(e.tag, str) and _local(e) in HEADINGS]
+            self.headings[doc.index] = [e for e in doc.root.iter() if isinstance(e.tag, str) and tag_of(e) in HEADINGS]
         line = ref.target.sourceline or 0
         return next((h for h in reversed(self.headings[doc.index]) if (h.sourceline or 0) <= line), None)
 
     def note(self, number: int, ref: Ref) -> None:
         paragraphs: list[tuple[str, int]] = []
         for block in self.note_blocks(ref):
-            for item in _Stream(self, ref.target_doc, note=True).blocks_of(block):
+            for item in Blocks(self, ref.target_doc, note=True).blocks_of(block):
                 paragraphs.extend(zip(item.lines, item.sources))
         if paragraphs and ref.shown:
             first, source = paragraphs[0]
@@ -738,7 +484,7 @@ class Reader:
                 paragraphs[0] = (first[shown.end():], source)
         if paragraphs:  # the ". " a removed back-link number leaves
             paragraphs[0] = (_LEFT_PUNCTUATION.sub("", paragraphs[0][0]), paragraphs[0][1])
-        paragraphs = [(_REF.sub("", text), source) for text, source in paragraphs if _REF.sub("", text).strip()]
+        paragraphs = [(REF_MARK.sub("", text), source) for text, source in paragraphs if REF_MARK.sub("", text).strip()]
         if not paragraphs:
             self.copy.doubtful.append({"line": len(self.lines) + 1,
                                        "place": f"{self.name}/{ref.target_doc.path}:{ref.target.sourceline}",
@@ -754,12 +500,12 @@ class Reader:
             if doc.index not in notes_docs:
                 continue
             for link in doc.root.iter("{*}a", "a"):
-                if link.get("href") and ("backlink" in _types(link) or _NUMBER_TEXT.match(_plain(link))):
-                    block = _block_of(link)
+                if link.get("href") and ("backlink" in types_of(link) or NUMBER_TEXT.match(plain_text(link))):
+                    block = block_of(link)
                     if block is not None and block not in covered and \
                             not any(a in covered for a in block.iterancestors()):
                         self.copy.doubtful.append({"line": 0, "place": f"{self.name}/{doc.path}:{block.sourceline}",
-                                                   "text": _plain(block)[:80],
+                                                   "text": plain_text(block)[:80],
                                                    "why": "a note no reference in the text points to: left out"})
 
 
@@ -768,208 +514,3 @@ def _ends_with_credit(text: str, credit: str | None) -> bool:
         return False
     norm = lambda s: " ".join(s.replace("**", "").split()).rstrip(".")  # noqa: E731
     return norm(text).endswith(norm(credit))
-
-
-class _Stream:
-    """One document as blocks (Items); inline content rendered to canonical text."""
-
-    def __init__(self, reader: Reader, doc: Doc, note: bool = False):
-        self.reader, self.doc, self.note = reader, doc, note
-        self.out: list[Item] = []
-
-    def items(self) -> list[Item]:
-        body = next((e for e in self.doc.root.iter("{*}body", "body")), self.doc.root)
-        self.container(body)
-        return self.out
-
-    def blocks_of(self, element: etree._Element) -> list[Item]:
-        if _has_block_children(element):
-            self.container(element)
-        else:
-            self.leaf(element, "para")
-        return self.out
-
-    def container(self, element: etree._Element) -> None:
-        run: list = [element.text] if element.text else []
-        for child in element:
-            if not isinstance(child.tag, str):
-                run.append(child.tail)
-                continue
-            if not _is_block(child) and not self.skipped(child):
-                run.append(child)
-                run.append(child.tail)
-                continue
-            self.inline_run(run, element)
-            run = [child.tail] if child.tail else []
-            if self.skipped(child):
-                continue
-            self.block(child)
-        self.inline_run(run, element)
-
-    def skipped(self, element: etree._Element) -> bool:
-        if element in self.reader.skip and not self.note:
-            return True
-        name = _local(element)
-        if name in SKIP or (name == "aside" and _types(element) & {"footnote", "endnote", "rearnote", "note"}
-                            and not self.note):
-            return True
-        if "pagebreak" in _types(element):
-            self.reader.counts["page markers"] += 0 if self.note else 1
-            return True
-        return False
-
-    def block(self, element: etree._Element) -> None:
-        name = _local(element)
-        if name == "figure" or _classes(element) & FIGURE_CLASSES:
-            before = len(self.out)
-            self.blocks_of(element)  # the caption's paragraphs (an image has no text)
-            for item in self.out[before:]:
-                item.kind = "caption"
-            return
-        if name == "hr":
-            return
-        if _has_block_children(element):
-            self.container(element)
-            return
-        kind = "para"
-        if name in HEADINGS and not self.note:
-            kind = "heading"
-        if {"subtitle"} & (_types(element) | _classes(element)):
-            kind = "subtitle"
-        self.leaf(element, kind)
-
-    def leaf(self, element: etree._Element, kind: str) -> None:
-        self.emit([element.text] + [x for child in element for x in (child, child.tail)], element, kind)
-
-    def inline_run(self, run: list, parent: etree._Element) -> None:
-        if any(isinstance(x, etree._Element) or (x and x.strip()) for x in run):
-            first = next((x for x in run if isinstance(x, etree._Element)), parent)
-            self.emit(run, first, "para")
-
-    def emit(self, pieces: list, element: etree._Element, kind: str) -> None:
-        inline = _Inline(self)
-        text = inline.render(pieces)
-        sources = [element.sourceline or 1]
-        breaks = iter(inline.breaks)
-        lines = []
-        for k, line in enumerate(_markdown(text).split(BREAK)):
-            if k:
-                sources.append(next(breaks, sources[-1]))
-            lines.append(line.strip())
-        kept = [(line, source) for line, source in zip(lines, sources) if line]
-        if not kept:
-            return
-        if kind in ("heading", "subtitle"):
-            kept = [(" ".join(line for line, _ in kept), kept[0][1])]
-        self.out.append(Item(kind, [line for line, _ in kept], [s for _, s in kept], self.doc, element))
-
-
-class _Inline:
-    """Inline content to text with emphasis, line-break and reference sentinels."""
-
-    def __init__(self, stream: _Stream):
-        self.stream = stream
-        self.reader = stream.reader
-        self.parts: list[str] = []
-        self.breaks: list[int] = []  # the source line of each <br>
-        self.italic = self.bold = 0
-
-    def render(self, pieces: list) -> str:
-        for piece in pieces:
-            if isinstance(piece, etree._Element):
-                self.element(piece)
-            elif piece:
-                self.text(piece)
-        text = "".join(self.parts).replace("\u00ad", "").replace("\u200b", "")  # soft hyphens, zero-width spaces
-        return _SPACE.sub(" ", text)
-
-    def text(self, text: str | None) -> None:
-        if text:
-            self.parts.append(text)
-
-    def element(self, element: etree._Element) -> None:
-        if not isinstance(element.tag, str):
-            return
-        name = _local(element)
-        if name == "br":
-            self.parts.append(BREAK)
-            tail = element.tail or ""  # the next line starts where the text after the <br> does
-            self.breaks.append((element.sourceline or 1) + tail[:len(tail) - len(tail.lstrip())].count("\n"))
-            return
-        ref = self.reader.ref_of.get(element)
-        if ref is not None:
-            if not self.stream.note:
-                self.parts.append(f"{REF}{ref}{REF_END}")
-            return
-        if self.stream.skipped(element) and name not in ("a",):
-            return
-        if name == "a" and self.stream.note and element.get("href") and self.is_backlink(element):
-            return
-        if name == "sup" and len(element) == 1 and element[0] in self.reader.ref_of and not (element.text or "").strip():
-            self.element(element[0])
-            return
-        opens = closes = ""
-        if name in ITALIC or "italic" in _classes(element):
-            self.italic += 1
-            opens, closes = (I_OPEN, I_CLOSE) if self.italic == 1 else ("", "")
-        elif name in BOLD or "bold" in _classes(element):
-            self.bold += 1
-            opens, closes = (B_OPEN, B_CLOSE) if self.bold == 1 else ("", "")
-        self.parts.append(opens)
-        self.text(element.text)
-        for child in element:
-            self.element(child)
-            self.text(child.tail)
-        self.parts.append(closes)
-        if name in ITALIC or "italic" in _classes(element):
-            self.italic -= 1
-        elif name in BOLD or "bold" in _classes(element):
-            self.bold -= 1
-
-    def is_backlink(self, link: etree._Element) -> bool:
-        if "backlink" in _types(link):
-            return True
-        found = self.reader.resolve(self.stream.doc, link.get("href"))
-        return bool(found) and (found[1] in self.reader.ref_of or bool(_NUMBER_TEXT.match(_plain(link)) or
-                                                                         _plain(link) in ("↩", "↑", "^", "Back")))
-
-
-_EMPTY = re.compile(f"{I_OPEN}{I_CLOSE}|{B_OPEN}{B_CLOSE}|{I_CLOSE}{I_OPEN}|{B_CLOSE}{B_OPEN}")
-_OPEN_SPACE = re.compile(f"([{I_OPEN}{B_OPEN}]+)(\\s+)")
-_SPACE_CLOSE = re.compile(f"(\\s+)([{I_CLOSE}{B_CLOSE}]+)")
-_SPACE_REF = re.compile(f"[ \t]+(?={REF})")
-_SPACES = re.compile(" {2,}")
-
-
-def _markdown(text: str) -> str:
-    """Sentinels to Markdown: emphasis closed and reopened around line breaks, spaces moved outside it."""
-    if REF in text:
-        text = _SPACE_REF.sub("", text)
-    if I_OPEN not in text and B_OPEN not in text:
-        return text
-    if BREAK in text:
-        text = _reopen_at_breaks(text)
-    previous = None
-    while previous != text:
-        previous = text
-        text = _EMPTY.sub("", text)
-        text = _OPEN_SPACE.sub(r"\2\1", text)
-        text = _SPACE_CLOSE.sub(r"\2\1", text)
-    text = text.replace(B_OPEN, "**").replace(B_CLOSE, "**").replace(I_OPEN, "*").replace(I_CLOSE, "*")
-    return _SPACES.sub(" ", text)
-
-
-def _reopen_at_breaks(text: str) -> str:
-    """Emphasis open across a <br> is closed before it and opened again after it (Markdown needs it per line)."""
-    out, italic, bold = [], False, False
-    for char in text:
-        if char == BREAK:
-            out.append((I_CLOSE if italic else "") + (B_CLOSE if bold else "") + BREAK
-                       + (B_OPEN if bold else "") + (I_OPEN if italic else ""))
-            continue
-        if char in (I_OPEN, I_CLOSE):
-            italic = char == I_OPEN
-        elif char in (B_OPEN, B_CLOSE):
-            bold = char == B_OPEN
-        out.append(char)
-    return "".join(out)
