@@ -18,6 +18,7 @@ Dates are compared at the precision both sides have: "August 1945" fits "1945-08
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass
 from typing import Iterator
@@ -34,6 +35,7 @@ DATE = re.compile(
     rf"|(?P<month>{_MONTH})(?:\s*[–-]\s*(?P<month2>{_MONTH}))?\s+(?P<myear>1[6-9]\d\d)"
     rf"|(?P<year>1[6-9]\d\d)(?:\s*[–-]\s*(?P<until>1[6-9]\d\d|\d\d))?)\b")
 ITALIC = re.compile(r"(?<![\w*])[*_](?!\s)[^*_\n]+?[*_](?!\w)")
+NAME = re.compile(r"(?<![\w'’])[A-Z][^\W_]*(?:['’][^\W_]+)*")  # a capitalized word: names are spelled in Latin letters
 QUOTED = re.compile(r'"[^"\n]*"|“[^”]*”')
 LINK = re.compile(r"\[(?P<label>[^\]]*)\]\((?P<target>[^)\s]*)\)")
 # a clause ends at a sentence's end, a semicolon, colon, comma, bracket or dash: a date further away is about something else
@@ -224,9 +226,9 @@ def people_problems(layer: Layer) -> list[Problem]:
                                     f'"{said}" has a people entry ({person.name}) but is not linked in this annotation.',
                                     f"Link the first mention: [{_strip_possessive(said)}](person:{ident}).", ann.id, "warning"))
         seen = set()
-        for m in TOKEN.finditer(QUOTED.sub(lambda q: " " * len(q.group()), visible)):  # a quoted spelling is discussed, not used
+        for m in NAME.finditer(QUOTED.sub(lambda q: " " * len(q.group()), visible)):  # a quoted spelling is discussed, not used
             word = _strip_possessive(m.group())
-            found = spellings.get(word) if word[:1].isupper() and word not in seen else []
+            found = spellings.get(word) if word not in seen else []
             if found:
                 seen.add(word)
                 canonical = found[0][0]
@@ -297,6 +299,7 @@ _KEY_RULES = [(re.compile(p), r) for p, r in (
     (r"yo", "e"), (r"ye", "e"), (r"(.)\1", r"\1"))]
 
 
+@functools.lru_cache(maxsize=None)
 def _translit_key(word: str) -> str:
     """The same name in the usual English transliterations of Russian gets the same key (Budennyi, Budenny)."""
     key = word.casefold()
