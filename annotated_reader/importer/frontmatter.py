@@ -110,7 +110,9 @@ def check_contents(entries: list[ContentsEntry], profile: Profile, source: str,
                 "Check the part's title in the profile against the CONTENTS list.", "contents-missing"))
     order = [slug for slug in (p.slug for p in profile.parts) if slug in listed]
     if listed != order:
-        entry = next(e for (e, part), slug in zip(seen, order) if part.slug != slug)
+        # the first entry out of place; a part listed twice runs past the profile's order
+        entry = next((e for (e, part), slug in zip(seen, order) if part.slug != slug), seen[len(order)][0]
+                     if len(seen) > len(order) else seen[0][0])
         problems.append(Problem(source, entry.line, 1, (
             "the contents list the parts in another order than the profile: "
             + ", ".join(listed)), "Reorder the profile's `parts` to the book's reading order.",

@@ -84,6 +84,7 @@ class PlacementDiff:
     moved: list[tuple[str, str, str, str]]  # (part, id, reference passage, form passage)
     lost: list[tuple[str, str]]  # placed on the reference only
     gained: list[tuple[str, str]]  # placed on the form only
+    respelled: list[tuple[str, str, str, str]] = field(default_factory=list)  # same passage, a hyphen apart
 
     @property
     def same(self) -> bool:
@@ -133,12 +134,18 @@ def compare_placements(book: BookCase, form_file: Path, tmp: Path, form: str | N
     """Import `form_file` and the paragraph text into tmp projects; compare what `reader check` places."""
     reference = placements(make_project(book, import_into(book, book.source, tmp / "ref-import"), tmp / "ref"))
     found = placements(make_project(book, import_into(book, form_file, tmp / "form-import", form), tmp / "form"))
-    moved = [(part, ident, text, found.passages[(part, ident)])
-             for (part, ident), text in reference.passages.items()
-             if (part, ident) in found.passages and found.passages[(part, ident)] != text]
+    both = [(part, ident, text, found.passages[(part, ident)])
+            for (part, ident), text in reference.passages.items() if (part, ident) in found.passages]
+    moved = [entry for entry in both if _letters(entry[2]) != _letters(entry[3])]
+    respelled = [entry for entry in both if entry[2] != entry[3] and entry not in moved]
     lost = sorted(set(reference.passages) - set(found.passages))
     gained = sorted(set(found.passages) - set(reference.passages))
-    return PlacementDiff(found, reference, moved, lost, gained)
+    return PlacementDiff(found, reference, moved, lost, gained, respelled)
+
+
+def _letters(text: str) -> str:
+    """A passage's letters and digits: a hyphen repaired otherwise ("non-political") is the same passage."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
 def manifest_parts(book_dir: Path) -> list[str]:

@@ -365,7 +365,7 @@ def _join(text: str, nxt: str, rules: JoinRules, joins: Counter, copy: FormText,
     left, right = cut.group(1), first.group(0)
     word, kind, reason = decide_hyphen(left, right, rules)
     last = left.split("-")[-1].lower()
-    if "neither form" in reason and min(len(last), len(right)) >= 3 and \
+    if "neither form" in reason and len(last) >= 4 and len(right) >= 3 and \
             min(rules.vocabulary[last], rules.vocabulary[right.lower()]) >= 1:
         word, kind = f"{left}-{right}", "keep-hyphen"
         reason = f'neither form seen elsewhere, but "{last}" and "{right}" are words of the book'
