@@ -19,6 +19,14 @@ from .render import markdown_to_html, template
 from .timeline_strip import draw, part_spans
 
 PAGE_WIDTH, PART_WIDTH, PART_ASPECT = 960, 320, 0.62
+# Colours of the figures as stand-alone SVG files (the EPUB's images), where the site's CSS does not reach.
+STANDALONE_CSS = (
+    "svg{font-family:sans-serif}.ra-map-sea{fill:#dce9f2}.ra-map-grid{fill:none;stroke:#8a8175;stroke-width:.4;opacity:.35}"
+    ".ra-map-land{fill:#f6f1e7;stroke:#8a8175;stroke-width:.6}.ra-map-borders{fill:none;stroke:#8a8175;stroke-width:.5;"
+    "stroke-dasharray:3 2}.ra-map-route{fill:none;stroke:#b3261e;stroke-width:1.6;opacity:.5}.ra-map-marker{fill:#b3261e;"
+    "stroke:#fff}text{fill:#222}.ra-map text{paint-order:stroke;stroke:#f6f1e7;stroke-width:3px}.ra-strip-period rect{fill:#777}"
+    ".ra-strip-part rect{fill:#eee;stroke:#bbb;stroke-width:.5}.ra-strip-chapter rect{fill:#ccc}.ra-strip-tick rect{fill:#b3261e}"
+    ".ra-strip-axis{stroke:#222}.ra-strip-age{fill:#666;font-style:italic}")
 ATLAS_HINT = ("node_modules/world-atlas is missing, so the maps are drawn without country outlines. "
               "Run `npm ci` (or `bash scripts/setup`) and build again.")
 
@@ -81,7 +89,8 @@ class Figures:
 
     # -- the Places page --------------------------------------------------------------------
 
-    def places_html(self) -> str:
+    def places_html(self, standalone: bool = False) -> str:
+        """The Places page body; `standalone`: only the map, as an SVG file without links (EPUB)."""
         edition = self.edition
         frame = geomap.extent_frame(PAGE_WIDTH)
         drawn = [p for p in self.layer.places]
@@ -98,7 +107,10 @@ class Figures:
             route=" ".join(f"{x:.0f},{y:.0f}" for _, _, (x, y) in route),
             title="Map of the places in the book",
             desc=f"{len(markers)} places between {_extent_words()}, on today's borders; a line traces Stalin's own "
-                 f"movements in {len(route)} stops from Gori to the near dacha. The list below gives every place.")
+                 f"movements in {len(route)} stops from Gori to the near dacha. The list below gives every place.",
+            standalone=STANDALONE_CSS if standalone else "")
+        if standalone:
+            return svg
         entries = []
         for place in sorted(self.layer.places, key=lambda p: p.name.casefold()):
             term = edition.terms.get(place.term) if place.term else None
@@ -160,13 +172,13 @@ class Figures:
 
     # -- the timeline page ------------------------------------------------------------------
 
-    def timeline_strip_html(self) -> str:
+    def timeline_strip_html(self, standalone: bool = False) -> str:
         strip = draw(self.layer, self.edition.book.parts, width=PAGE_WIDTH, ident="timeline-strip",
                      event_href=lambda e: f"#event-{e.id}", part_href=lambda p: f"@/book/{p.slug}.md")
         strip.title = "Timeline 1878–1953"
         strip.desc = (f"The years from Stalin's birth to his death, with his age, the main periods, the book's parts as bands "
                       f"over the years they cover, and {len(strip.ticks)} events as ticks. The list below gives every event.")
-        return template("strip.html").render(strip=strip)
+        return template("strip.html").render(strip=strip, standalone=STANDALONE_CSS if standalone else "")
 
 
 def _extent_words() -> str:

@@ -261,7 +261,8 @@ class Label:
 def place_labels(points: list[tuple[str, float, float]], width: float, height: float, font: float,
                  radius: float) -> dict[str, Label | None]:
     """Greedy labelling: each point in the given order (most important first) takes the first of
-    four positions (right, left, above, below) that overlaps no label, no marker and stays inside;
+    eight positions (right, left, above, below, then the diagonals) that overlaps no label, no marker
+    and stays inside;
     a label that fits nowhere is dropped (the marker keeps its name as a tooltip and in the list)."""
     boxes: list[tuple[float, float, float, float]] = [(x - radius, y - radius, x + radius, y + radius) for _, x, y in points]
     result: dict[str, Label | None] = {}
@@ -271,7 +272,12 @@ def place_labels(points: list[tuple[str, float, float]], width: float, height: f
         options = [(Label(x + gap, y + h * 0.35, "start"), (x + gap, y - h / 2, x + gap + w, y + h / 2)),
                    (Label(x - gap, y + h * 0.35, "end"), (x - gap - w, y - h / 2, x - gap, y + h / 2)),
                    (Label(x, y - gap - 2, "middle"), (x - w / 2, y - gap - h, x + w / 2, y - gap)),
-                   (Label(x, y + gap + h - 2, "middle"), (x - w / 2, y + gap, x + w / 2, y + gap + h))]
+                   (Label(x, y + gap + h - 2, "middle"), (x - w / 2, y + gap, x + w / 2, y + gap + h)),
+                   # then the diagonals, where a crowded neighbourhood often still has room
+                   (Label(x + gap, y - gap, "start"), (x + gap, y - gap - h, x + gap + w, y - gap)),
+                   (Label(x + gap, y + gap + h - 2, "start"), (x + gap, y + gap, x + gap + w, y + gap + h)),
+                   (Label(x - gap, y - gap, "end"), (x - gap - w, y - gap - h, x - gap, y - gap)),
+                   (Label(x - gap, y + gap + h - 2, "end"), (x - gap - w, y + gap, x - gap, y + gap + h))]
         result[name] = None
         for label, box in options:
             if box[0] < 1 or box[1] < 1 or box[2] > width - 1 or box[3] > height - 1:

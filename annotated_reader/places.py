@@ -74,6 +74,17 @@ def check_places(layer: Layer) -> list[Problem]:
             elif host.near or host.id == p.id:
                 problem(p.place, f'`near: {p.near}` names a place that is itself drawn near another.',
                         f"Name the place whose marker is drawn: `near: {host.near or host.id}`.", p.id)
+    # A place's own form must not be a glossary or people form, even under the same id (load.cross_check
+    # compares ids only, and "gorki" the term and "gorki" the place would pass it).
+    others = {form.replace("’", "'").casefold(): f"{kind} \"{e.id}\"" for kind, entries in (("term", layer.terms), ("person", layer.people))
+              for e in entries for form in e.forms}
+    for p in layer.places:
+        for form in p.forms:
+            owner = others.get(form.replace("’", "'").casefold())
+            if owner:
+                problem(p.place, f'the form "{form}" is already claimed by the {owner}.',
+                        f"If the entry is this place, write `term: {owner.split(chr(34))[1]}` instead of `forms`"
+                        if owner.startswith("term") else "A form may link to one entry only: use a longer form.", p.id)
     seen: Counter = Counter()
     for stop in layer.route:
         seen[stop.event] += 1

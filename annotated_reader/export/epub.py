@@ -53,7 +53,7 @@ CONTAINER = """<?xml version="1.0" encoding="UTF-8"?>
 </container>
 """
 SEMANTICS = {"front": "preface", "chapter": "chapter", "interlude": "chapter", "epilogue": "epilogue"}
-BACK_MATTER = ("glossary", "people", "timeline")
+BACK_MATTER = ("glossary", "people", "timeline", "places")
 AFTER_CLOSINGS = 1 << 30  # an Insert width that sorts after every real closing tag at the same offset
 
 
@@ -109,6 +109,7 @@ class EpubBuilder:
         else:
             self.parts = list(self.book.parts)
         self.slugs = {p.slug for p in self.parts}
+        self.images: dict[str, str] = {}  # file name under EPUB/images/ -> SVG (the map and the timeline strip)
 
     # -- links ---------------------------------------------------------------------------------
 
@@ -137,6 +138,8 @@ class EpubBuilder:
             docs.append(Document("illustrations.xhtml", "Illustrations", "bodymatter", fragment.xhtml,
                                  nav_label="Illustrations"))
         docs += [self.glossary(), self.people(), self.timeline()]
+        if self.edition.layer.places:
+            docs.append(self.places())
         return [self.title_page(), *docs]
 
     def full_part(self, part: Part) -> Document:
@@ -207,7 +210,8 @@ class EpubBuilder:
                     continue
                 seen.add(hit.key)
                 kind, ident = hit.key.split(":", 1)
-                target = f"glossary.xhtml#term-{ident}" if kind == "term" else f"people.xhtml#person-{ident}"
+                target = {"term": f"glossary.xhtml#term-{ident}", "person": f"people.xhtml#person-{ident}"}.get(
+                    kind, f"places.xhtml#place-{ident}")
                 a, b = tm.source_spans(start, end)[0]
                 inserts.append(opening(a, b - a, f'<a class="gloss {kind}" href="{target}" id="use-{kind}-{ident}">', depth=1))
                 inserts.append(closing(b, b - a, "</a>", depth=1))
@@ -242,8 +246,22 @@ class EpubBuilder:
                 href = f"{part.slug}.xhtml" + (f"#event-{event.id}" if event.id in self.placed_events else "")
                 title = part.title
             by_year[event.year].append((event, self.body(event.event, inline=True), href, title))
-        html = self.env.get_template("timeline.html").render(years=sorted(by_year.items()))
+        if self.edition.layer.events:
+            self.images["timeline.svg"] = self.edition.figures.timeline_strip_html(standalone=True)
+        html = self.env.get_template("timeline.html").render(years=sorted(by_year.items()), strip="timeline.svg" in self.images)
         return Document("timeline.xhtml", "Timeline", "backmatter", convert(html).xhtml, nav_label="Timeline")
+
+    def places(self) -> Document:
+        """The places with today's names, countries and coordinates; the map as an image above the list."""
+        figures = self.edition.figures
+        self.images["places-map.svg"] = figures.places_html(standalone=True)
+        entries = []
+        for place in sorted(self.edition.layer.places, key=lambda p: p.name.casefold()):
+            term = self.edition.terms.get(place.term) if place.term else None
+            entries.append((place, self.body(place.note), term.forms if term else place.forms, self._appearances(place.key),
+                            term))
+        html = self.env.get_template("places.html").render(entries=entries, atlas=figures.has_atlas)
+        return Document("places.xhtml", "Places", "backmatter", convert(html).xhtml, nav_label="Places")
 
     def title_page(self) -> Document:
         meta = self.book.meta or {}
@@ -283,14 +301,16 @@ class EpubBuilder:
             year=meta.get("year"), source=self.identity.book, description=description,
             rights=("The book's text is under copyright; this file was made from the reader's own copy "
                     "for personal use and must not be shared.") if self.kind == "full" else "",
-            modified=modified.strftime("%Y-%m-%dT%H:%M:%SZ"), documents=documents)
+            modified=modified.strftime("%Y-%m-%dT%H:%M:%SZ"), documents=documents, images=sorted(self.images))
         files = {"mimetype": MEDIA_TYPE.encode("ascii"), "META-INF/container.xml": CONTAINER.encode("utf-8"),
                  "EPUB/package.opf": opf.encode("utf-8"), "EPUB/nav.xhtml": nav.encode("utf-8"),
                  "EPUB/style.css": (TEMPLATES / "epub" / "style.css").read_bytes()}
         for doc in documents:
             files[f"EPUB/{doc.name}"] = texts[doc.name].encode("utf-8")
+        for name, svg in sorted(self.images.items()):
+            files[f"EPUB/images/{name}"] = svg.encode("utf-8")
         for name, data in files.items():
-            if name.endswith((".xhtml", ".opf", ".xml")):
+            if name.endswith((".xhtml", ".opf", ".xml", ".svg")):
                 _well_formed(name, data)
         return files
 
