@@ -21,7 +21,7 @@ from annotated_reader.importer.forms import detect_form
 from annotated_reader.importer.forms.pdf import read
 from annotated_reader.importer.progress import reporting, terminal_bar
 from bookforms import import_form, mini_book, real_book, words_within  # noqa: F401 (fixtures)
-from bookforms.pdf import print_html, skip_reason
+from bookforms.pdf import book_html, print_html, skip_reason
 
 pytestmark = pytest.mark.skipif(bool(skip_reason()), reason=skip_reason() or "-")
 
@@ -83,6 +83,19 @@ def test_the_book_in_the_pdf_is_what_import_book_writes(mini_book, tmp_path):
     assert report["form"]["furniture"]["page_numbers"] > 0 and report["form"]["markers"] == {"size": 23}
     for name in MD_FILES:
         assert (out / name).read_text(encoding="utf-8") == mini_book.result.files[name], name
+
+
+def test_a_raised_small_letter_is_listed_as_doubtful_not_linked(mini_book, tmp_path):
+    """Only raised, smaller digits are markers; a raised letter (a footnote "a") is kept and listed."""
+    html = book_html(mini_book.result, mini_book.profile)
+    assert html.count("the widow of") == 1
+    path = tmp_path / "lettered.pdf"
+    print_html(html.replace("the widow of", "the widow<sup>a</sup> of"), path)
+    copy = read(path.read_bytes(), "lettered.pdf", mini_book.profile)
+    assert copy.problems == [] and copy.markers == {"size": 23}
+    [doubt] = copy.doubtful
+    assert doubt["text"] == "a" and doubt["place"].startswith("lettered.pdf#page=")
+    assert "widowa of" in copy.text.split("\n")[doubt["line"] - 1]
 
 
 # -- broken PDFs: one clear problem, nothing written ----------------------------------------

@@ -21,13 +21,15 @@ What a reader of the page sees is recovered from them:
   follow, each note paragraph one line of its group's block.
 
 Library: pypdfium2 (PDFium), chosen by measurement on the real book printed by
-Chromium (425 pages, 1.06 M characters, this machine's 2 cores): all pages'
+Chromium (442 pages, 1.06 M characters, this machine's 2 cores): all pages'
 text 0.9 s; one ctypes call per character costs 1.3-2.2 s per million (origin,
-size, font info); pdfplumber/pdfminer.six took 8.8 s for 30 pages (about 124 s
-for the book), far over the 15 s target. So each page's text is taken in one
-call and the only per-character call is the cheap "which text object" one;
-baseline, size and font are asked once per text object (a run of one font on
-one line), which reads the whole book in about 3 s.
+size, font info; 4 such calls 7 s); pdfplumber/pdfminer.six took 8.8 s for 30
+pages (about 124 s for the book), far over the 15 s target. So each page's
+text is taken in one call and the only per-character call is the cheap "which
+text object" one; baseline, size and font are asked once per text object (a
+run of one font on one line). The whole book reads in 5.3 s of CPU (the
+pipeline adds 0.6 s). PDFium's own line breaks are not used: it breaks lines
+at raised superscripts, so lines are rebuilt from baselines.
 
 Problems, never tracebacks: not a PDF (an HTML page saved as .pdf), a file cut
 short, a damaged one, a password, no text layer (a scan: run OCR first).
@@ -68,6 +70,7 @@ class Line:
     runs: list[list] = field(default_factory=list)  # [style or None (space), text]
     number: int = 0  # 1-based line on its page, top down
     text: str = ""  # the plain text, set once the line is complete
+    doubts: list[str] = field(default_factory=list)  # raised small text that is not a number
 
     def finish(self) -> str:
         self.text = "".join([text for _, text in self.runs]).strip()
@@ -83,6 +86,16 @@ class Line:
     def bold(self) -> bool:
         styled = [s for s, t in self.runs if s is not None and s != SUP and t.strip()]
         return bool(styled) and all(s & BOLD for s in styled)
+
+
+@dataclass
+class _Paragraph:
+    """The paragraph being read: prose or a note (one line of runs) or verse (a line of runs per verse line)."""
+
+    kind: str  # "prose", "note" or "verse"
+    place: Place
+    lines: list[list[list]]
+    indent: float  # of its first line: a verse line's wrapped rest is set in further
 
 
 class _Pdfium:
@@ -140,7 +153,12 @@ def read(data: bytes, name: str, profile: Profile) -> FormText:
         copy.problems.append(_open_problem(name, getattr(error, "err_code", None)))
         return copy
     try:
-        pages = _read_pages(document, _Pdfium())
+        pages = _read_pages(document, _Pdfium(), pdfium.PdfiumError)
+    except _PageError as error:
+        copy.problems.append(Problem(
+            f"{name}#page={error.page}", 1, 1, f"page {error.page} of the PDF is damaged and cannot be read",
+            "Download the PDF again, or repair it (e.g. `qpdf book.pdf book-fixed.pdf`).", "pdf-damaged"))
+        return copy
     finally:
         document.close()
     if not any(pages):
@@ -184,13 +202,21 @@ def _open_problem(name: str, code: int | None) -> Problem:
                    "Download the PDF again, or repair it (e.g. `qpdf book.pdf book-fixed.pdf`).", "pdf-damaged")
 
 
-def _read_pages(document, pdfium) -> list[list[Line]]:
+class _PageError(Exception):
+    def __init__(self, page: int):
+        self.page = page
+
+
+def _read_pages(document, pdfium, error_type) -> list[list[Line]]:
     """Every page's lines, top down: one text call per page, one object call per character."""
     pages = []
     total = len(document)
     for index in range(total):
-        page = document[index]
-        textpage = page.get_textpage()
+        try:
+            page = document[index]
+            textpage = page.get_textpage()
+        except error_type:
+            raise _PageError(index + 1) from None
         try:
             pages.append(_page_lines(index, textpage, pdfium))
         finally:
@@ -244,6 +270,7 @@ def _page_lines(index: int, textpage, pdfium: _Pdfium) -> list[Line]:
                 if piece[-1:].isspace():
                     line.add(None, " ")
             else:
+                line.doubts.append(piece.strip())
                 line.add(0, piece)
             continue
         line.size = max(line.size, size)
@@ -271,6 +298,8 @@ class _Layout:
         self.pages, self.name, self.profile, self.copy = pages, name, profile, copy
         self.out: list[str] = []
         self.places: list[Place] = []
+        self.pending: list[tuple[Line, str]] = []  # doubtful superscripts of the text not yet written
+        self._sizes: dict[int, float] = {}
 
     # -- measuring the page ------------------------------------------------------------------
 
@@ -335,16 +364,15 @@ class _Layout:
         self._furniture()
         self._measure()
         lines = [line for page in self.pages for line in page]
-        self.marks_breaks = any(l.text[-1:] in _SOFT for l in lines)
         texts = "\n".join(l.text for l in lines)
+        self.marks_breaks = any(l.text[-1:] in _SOFT for l in lines)
         self.spaced_dashes = len(re.findall(r"\s[—–]\s", texts)) > len(re.findall(r"\w[—–]\w", texts))
         self.rules = JoinRules(frozenset(self.profile.abbreviations), self.profile.short_block_words,
                                self.profile.hyphen_default, build_vocabulary([l.text for l in lines]))
-        headings = {normalize_name(spec.heading): spec for spec in self.profile.parts}
-        notes_name = normalize_name(self.profile.notes_heading)
-        body = False  # past the front matter (title page, contents)
-        notes = False
-        paragraph: list | None = None  # [runs, place, kind ("prose"|"verse"), verse lines]
+        self.headings = {normalize_name(spec.heading): spec for spec in self.profile.parts}
+        self.body = False  # past the front matter (title page, contents)
+        self.notes = False  # past the notes heading
+        self.paragraph: _Paragraph | None = None
         prev: Line | None = None
         i = 0
         while i < len(lines):
@@ -353,60 +381,65 @@ class _Layout:
             section = line.text.startswith(self.profile.section_marker.strip())
             if big or section:
                 group, i = self._heading_group(lines, i, section)
-                text = " ".join(l.text for l in group)
-                self._flush(paragraph)
-                paragraph = None
-                key = normalize_name(text)
-                numbered = _LEADING_NUMBER.match(text)
-                spec = headings.get(key) or (headings.get(normalize_name(numbered.group(2))) if numbered else None)
-                if spec is not None and not notes:
-                    body = True
-                    text = f"{numbered.group(1)} {spec.heading}" if numbered and key not in headings else spec.heading
-                elif body and key == notes_name:
-                    notes = True
-                    text = self.profile.notes_heading
-                elif big and not section and body and not notes:
-                    text = _markdown(_joined_runs(group))  # a subtitle under a part heading keeps its italics
-                self._block([text], self._place(group[0]))
+                self._heading(group, big and not section)
                 prev = group[-1]
                 continue
             i += 1
-            if not body:
-                self._block([line.text], self._place(line))
-                prev = line
-                continue
-            indent = self._indent(line)
-            gap = prev is not None and prev.page == line.page and \
-                prev.y - line.y > 1.3 * self._pitch(line.size)
-            page_top = prev is None or prev.page != line.page
-            short_page = page_top and prev is not None and prev.y > self.bottom + 1.5 * self._pitch(prev.size)
-            pitch = self._pitch(line.size)
-            inset = indent >= 1.6 * pitch  # set in as a block: verse (a paragraph's indent is less)
-            fresh = paragraph is None or gap or short_page
-            if inset and paragraph is not None and paragraph[2] == "verse" and not fresh:
-                if indent > paragraph[4] + 0.5 * pitch:  # the hanging rest of a long verse line
-                    paragraph[3][-1] = self._join(paragraph[3][-1], line.runs)
-                else:
-                    paragraph[3].append(list(line.runs))
-            elif inset:
-                self._flush(paragraph)
-                paragraph = [None, self._place(line), "verse", [list(line.runs)], indent]
-            elif fresh or indent >= 0.5 * pitch or paragraph[2] == "verse":
-                self._flush(paragraph)
-                paragraph = [list(line.runs), self._place(line), "prose", None, indent]
+            if self.body:
+                self._body_line(line, prev)
             else:
-                paragraph[0] = self._join(paragraph[0], line.runs)
-            if notes and paragraph is not None:
-                paragraph[2] = paragraph[2] if paragraph[2] == "verse" else "note"
+                self._doubts([line])
+                self._block([line.text], self._place(line))
             prev = line
-        self._flush(paragraph)
+        self._flush()
         self.copy.text = "\n".join(self.out) + "\n"
         self.copy.places = self.places + [self.places[-1] if self.places else Place(self.name, 1)]
         self.copy.markers["size"] = sum(1 for l in lines for s, _ in l.runs if s == SUP)
 
+    def _heading(self, group: list[Line], big: bool) -> None:
+        """A part heading (as the profile spells it), the notes heading, a subtitle, a section or group heading."""
+        self._flush()
+        self._doubts(group)
+        text = " ".join(l.text for l in group)
+        key = normalize_name(text)
+        numbered = _LEADING_NUMBER.match(text)
+        spec = self.headings.get(key) or (self.headings.get(normalize_name(numbered.group(2))) if numbered else None)
+        if spec is not None and not self.notes:
+            self.body = True
+            text = f"{numbered.group(1)} {spec.heading}" if numbered and key not in self.headings else spec.heading
+        elif self.body and key == normalize_name(self.profile.notes_heading):
+            self.notes = True
+            text = self.profile.notes_heading
+        elif big and self.body and not self.notes:
+            text = _markdown(_joined_runs(group))  # a subtitle under a part heading keeps its italics
+        self._block([text], self._place(group[0]))
+
+    def _body_line(self, line: Line, prev: Line | None) -> None:
+        """Continue the paragraph or verse with `line`, or start a new one."""
+        pitch = self._pitch(line.size)
+        indent = self._indent(line)
+        gap = prev is not None and prev.page == line.page and prev.y - line.y > 1.3 * pitch
+        # a page that ends short ends a chapter or a plate: the next page starts afresh
+        short_page = prev is not None and prev.page != line.page and \
+            prev.y > self.bottom + 1.5 * self._pitch(prev.size)
+        inset = indent >= 1.6 * pitch  # set in as a block: verse (a paragraph's first-line indent is less)
+        paragraph = self.paragraph
+        fresh = paragraph is None or gap or short_page
+        if inset and not fresh and paragraph.kind == "verse":
+            if indent > paragraph.indent + 0.5 * pitch:  # the hanging rest of a long verse line
+                paragraph.lines[-1] = self._join(paragraph.lines[-1], line.runs)
+            else:
+                paragraph.lines.append(list(line.runs))
+        elif inset or fresh or indent >= 0.5 * pitch or paragraph.kind == "verse":
+            self._flush()
+            kind = "verse" if inset else "note" if self.notes else "prose"
+            self.paragraph = _Paragraph(kind, self._place(line), [list(line.runs)], indent)
+        else:
+            paragraph.lines[-1] = self._join(paragraph.lines[-1], line.runs)
+        self._doubts([line])
+
     def _page_size(self, page: int) -> float:
-        if not hasattr(self, "_sizes"):
-            self._sizes = {}
+        """The size most of a page's text is set in (the notes are smaller than the chapters)."""
         if page not in self._sizes:
             counts: Counter = Counter()
             for line in self.pages[page]:
@@ -464,28 +497,43 @@ class _Layout:
         runs += more
         return runs
 
-    def _flush(self, paragraph: list | None) -> None:
+    def _flush(self) -> None:
+        """Write the open paragraph: prose one line, verse one line per verse line, a note a line of its group."""
+        paragraph, self.paragraph = self.paragraph, None
         if paragraph is None:
             return
-        runs, place, kind, verse, _ = paragraph
-        if kind == "verse":
-            self._block([_markdown(v) for v in verse], place, [place] * len(verse))
-        elif kind == "note":
-            self._line_in_notes(_markdown(runs), place)
+        texts = [_markdown(runs) for runs in paragraph.lines]
+        if paragraph.kind == "note":
+            self._line_in_notes(texts[0], paragraph.place)
         else:
-            self._block([_markdown(runs)], place)
+            self._block(texts, paragraph.place)
 
     def _line_in_notes(self, text: str, place: Place) -> None:
         """Note paragraphs of one group share a block (a paragraph without a number continues its note)."""
+        self._resolve(len(self.out) + 1)
         self.out.append(text)
         self.places.append(place)
 
-    def _block(self, texts: list[str], place: Place, places: list[Place] | None = None) -> None:
+    def _doubts(self, lines: list[Line]) -> None:
+        self.pending += [(line, text) for line in lines for text in line.doubts]
+
+    def _resolve(self, canonical_line: int) -> None:
+        """List the doubtful superscripts of the text about to be written at `canonical_line`."""
+        for line, text in self.pending:
+            place = self._place(line)
+            self.copy.doubtful.append({
+                "line": canonical_line, "place": f"{place.file}:{place.line}", "text": text,
+                "why": "raised and smaller like a note marker, but not a number: kept as text, not linked"})
+        self.pending = []
+
+    def _block(self, texts: list[str], place: Place) -> None:
+        """Write `texts` as one block (lines of one paragraph or verse), blank lines around it."""
         if self.out and self.out[-1] != "":
             self.out.append("")
             self.places.append(place)
+        self._resolve(len(self.out) + 1)
         self.out.extend(texts)
-        self.places.extend(places or [place] * len(texts))
+        self.places.extend([place] * len(texts))
         self.out.append("")
         self.places.append(place)
 
