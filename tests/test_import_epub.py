@@ -113,6 +113,18 @@ def test_a_note_no_reference_points_to_is_listed(mini_book, tmp_path):
     assert copy.doubtful[0]["place"].endswith("OEBPS/text/notes.xhtml:" + copy.doubtful[0]["place"].rsplit(":", 1)[1])
 
 
+def test_back_matter_left_out_by_its_heading_when_the_nav_omits_it(mini_book, tmp_path):
+    """Without a nav entry, the acknowledgments page is still no continuation of the last part."""
+    epub = mini_book.form("epub", variant="epub3")
+    unlisted = _rewrite(epub, tmp_path / "book.epub", lambda name, data: re.sub(
+        rb'<li><a href="text/acknowledgments.xhtml">Acknowledgments</a></li>|<navPoint id="np7".*?</navPoint>', b"",
+        data) if name.endswith(("nav.xhtml", "toc.ncx")) else data)
+    copy, result = import_form(unlisted, mini_book.profile)
+    assert b"Acknowledgments" not in zipfile.ZipFile(unlisted).read("OEBPS/nav.xhtml")
+    assert result.problems == [] and copy.furniture == {"documents outside the parts": 1}
+    assert result.files["last-caravan.md"] == mini_book.result.files["last-caravan.md"]
+
+
 def test_font_obfuscation_is_not_drm(mini_book, tmp_path):
     epub = mini_book.form("epub", variant="epub3")
     encryption = (b'<encryption xmlns="urn:oasis:names:tc:opendocument:xmlns:container" '
@@ -268,7 +280,8 @@ QUIRKS = {
     "ch01b.xhtml": _page('<p>By February the fair had a printing press of its own.<a id="r2" '
                          'href="notes.xhtml#n2"><sup>2</sup></a></p>'),
     "part2.xhtml": _page("<h1>Part Two</h1>\n<p>In which the ice goes.</p>"),
-    "ch02.xhtml": _page('<h1>2. The Thaw</h1>\n<p>The ice went in a single night.<a epub:type="noteref" '
+    "ch02.xhtml": _page('<h1>2. The Thaw</h1>\n<p>The floes covered 3 km² of the harbour, 10<sup>4</sup> tons of '
+                        'ice.</p>\n<p>The ice went in a single night.<a epub:type="noteref" '
                         'href="#fn1">*</a></p>\n<aside epub:type="footnote" id="fn1"><p>A night in early '
                         "March, by the almanac.</p></aside>"),
     "notes.xhtml": _page('<h1>Notes</h1>\n<h2>Chapter 1</h2>\n<p><a id="n1" href="ch01.xhtml#r1">1</a> '
@@ -316,3 +329,6 @@ def test_publisher_quirks(tmp_path):
     assert "Part One" not in frost + thaw and "Part Two" not in frost + thaw and "ice goes" not in frost
     assert "in a single night.[^1]" in thaw and "[^1]: A night in early March, by the almanac." in thaw
     assert [p.number for p in result.parts] == [1, 2]
+    assert "covered 3 km^2 of the harbour, 10^4 tons" in thaw  # superscripts no link makes a note marker
+    assert [(d["text"], d["place"].rsplit("/", 1)[1]) for d in copy.doubtful] == [("4", "ch02.xhtml:6"),
+                                                                                   ("²", "ch02.xhtml:6")]

@@ -45,6 +45,9 @@ from .xhtml_blocks import (HEADINGS, NUMBER_TEXT, REF_MARK, Blocks, Item, block_
 _CHAPTER = re.compile(r"^(?:(?:chapter|part)\s+)?(\d+|[ivxlc]+(?=\W))[.:)]?\s+(.*)$", re.I)
 _NOTE_NUMBER = re.compile(r"^[\[(]?(\d+)(?:[.)\]]|\s*[.:]\s)\s*")  # "12. ", "[12] ", "12) "
 _LEFT_PUNCTUATION = re.compile(r"^[.:)\]]\s+")
+BACK_MATTER = frozenset(("acknowledgments", "acknowledgements", "index", "bibliography", "select bibliography",
+                         "notes", "endnotes", "sources", "further reading", "about the author",
+                         "about the translator", "also by", "credits", "illustration credits", "permissions"))
 _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 
 
@@ -308,11 +311,19 @@ class Reader:
                 starts.append((index, label))
         return sorted(starts)
 
-    def outside_docs(self, found) -> set[int]:
-        """Documents the nav lists under a title that is no part (and documents following them unlisted)."""
+    def outside_docs(self, found, stream: list[Item]) -> set[int]:
+        """Documents the nav lists under a title that is no part, or headed as back matter ("Index").
+
+        A document the nav does not list continues the one before it (publishers
+        split long chapters into several files).
+        """
         specs = [spec for spec, _, _ in found]
         matches = [any(heading_match(label, spec)[0] for spec in specs) for label, *_ in self.package.nav]
-        status: dict[int, bool] = {}
+        first_headings: dict[int, str] = {}
+        for item in stream:
+            if item.kind == "heading":
+                first_headings.setdefault(item.doc.index, normalize_heading(item.text))
+        status = {index: False for index, heading in first_headings.items() if heading in BACK_MATTER}
         for k, (label, path, fragment, depth, ancestors) in enumerate(self.package.nav):
             doc = self.by_path.get(path)
             if doc is None or fragment and doc.index in status:
@@ -339,7 +350,7 @@ class Reader:
 
     def write(self, stream: list[Item], found, notes_docs: set[int]) -> None:
         profile = self.profile
-        outside = self.outside_docs(found)
+        outside = self.outside_docs(found, stream)
         heading_docs = {stream[i].doc.index for _, i, _ in found}
         outside -= heading_docs
         starts = [i for _, i, _ in found]
@@ -412,6 +423,10 @@ class Reader:
 
     def item(self, item: Item, order: list[int]) -> None:
         places = [self.where(item.doc, s) for s in item.sources]
+        for digits in item.unlinked:
+            self.copy.doubtful.append({"line": len(self.lines) + 1, "place": f"{places[0].file}:{places[0].line}",
+                                       "text": digits, "why": "a superscript number without a note link: "
+                                       f"written ^{digits}, not a note marker"})
         if item.kind == "heading":
             self.block([self.profile.section_marker + self.markers(item.text, order)], places[:1])
         elif item.kind == "caption":

@@ -184,7 +184,7 @@ def parse_document(content: bytes) -> etree._Element:
         name = match.group(1).decode("ascii")
         if name in ("amp", "lt", "gt", "quot", "apos") or name not in html.entities.name2codepoint:
             return match.group(0)
-        return chr(html.entities.name2codepoint[name]).encode("utf-8")
+        return b"&#%d;" % html.entities.name2codepoint[name]  # a character reference: right in any encoding
 
     content = _ENTITY.sub(entity, content)
     try:

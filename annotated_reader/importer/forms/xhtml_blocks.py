@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from lxml import etree
 
+from ..markers import SUPERSCRIPTS
 from .epub_package import Doc
 
 if TYPE_CHECKING:
@@ -36,6 +37,8 @@ SKIP = frozenset("script style head title nav img svg math audio video object if
 I_OPEN, I_CLOSE, B_OPEN, B_CLOSE, BREAK, REF, REF_END = "\x01", "\x02", "\x03", "\x04", "\x07", "\x05", "\x06"
 REF_MARK = re.compile(f"{REF}(\\d+){REF_END}")
 _SPACE = re.compile(r"[ \t\r\n\f]+")
+_SUPERSCRIPT = re.compile(f"[{SUPERSCRIPTS}]+")
+_TO_DIGITS = str.maketrans(SUPERSCRIPTS, "0123456789")
 NUMBER_TEXT = re.compile(r"^[\[(]?\s*(\d{1,4})\s*[\])]?\.?$")
 
 
@@ -48,6 +51,7 @@ class Item:
     sources: list[int]
     doc: Doc
     element: etree._Element
+    unlinked: list[str] = field(default_factory=list)  # superscript digits here that are no note reference
 
     @property
     def text(self) -> str:
@@ -172,6 +176,10 @@ class Blocks:
     def emit(self, pieces: list, element: etree._Element, kind: str) -> None:
         inline = Inline(self)
         text = inline.render(pieces)
+        if not self.note and _SUPERSCRIPT.search(text):
+            # the canonical text's superscripts are note markers; one the book does not link is written "^2"
+            inline.unlinked += _SUPERSCRIPT.findall(text)
+            text = _SUPERSCRIPT.sub(lambda m: "^" + m.group().translate(_TO_DIGITS), text)
         sources = [element.sourceline or 1]
         breaks = iter(inline.breaks)
         lines = []
@@ -184,7 +192,8 @@ class Blocks:
             return
         if kind in ("heading", "subtitle"):
             kept = [(" ".join(line for line, _ in kept), kept[0][1])]
-        self.out.append(Item(kind, [line for line, _ in kept], [s for _, s in kept], self.doc, element))
+        self.out.append(Item(kind, [line for line, _ in kept], [s for _, s in kept], self.doc, element,
+                             inline.unlinked))
 
 
 class Inline:
@@ -195,6 +204,7 @@ class Inline:
         self.reader = stream.reader
         self.parts: list[str] = []
         self.breaks: list[int] = []  # the source line of each <br>
+        self.unlinked: list[str] = []  # <sup> digits and superscript characters without a note link
         self.italic = self.bold = 0
 
     def render(self, pieces: list) -> str:
@@ -231,6 +241,9 @@ class Inline:
         if name == "sup" and len(element) == 1 and element[0] in self.reader.ref_of and not (element.text or "").strip():
             self.element(element[0])
             return
+        if name == "sup" and not self.stream.note and plain_text(element).isdigit():
+            self.unlinked.append(plain_text(element))  # no note marker: written "m^2", as plain text can
+            self.parts.append("^")
         opens = closes = ""
         if name in ITALIC or "italic" in classes_of(element):
             self.italic += 1
