@@ -115,17 +115,25 @@ def fitted_frame(points: list[tuple[float, float]], width: int, aspect: float, m
 # -- outlines ---------------------------------------------------------------------------------
 
 @lru_cache(maxsize=2)
-def _topology(path: Path) -> tuple[list[np.ndarray], list, list]:
-    """Projected arcs, land polygons and the arcs that are borders between two countries."""
+def _topology(path: Path) -> tuple[list[np.ndarray], np.ndarray, list, np.ndarray, list]:
+    """Projected arcs and their boxes, land polygons and their boxes, and the arcs that are borders
+    between two countries (an arc shared by two countries is drawn once)."""
     if not path.is_file():
         raise AtlasMissing(str(path))
     topo = json.loads(path.read_text(encoding="utf-8"))
     (sx, sy), (tx, ty) = topo["transform"]["scale"], topo["transform"]["translate"]
-    arcs = []
-    for arc in topo["arcs"]:
-        q = np.cumsum(np.array(arc, dtype=float), axis=0)  # delta-encoded, quantized positions
-        lon, lat = q[:, 0] * sx + tx, q[:, 1] * sy + ty
-        arcs.append(np.column_stack(PROJECTION.project(lon, lat)))
+    # All arcs in one array: positions are delta-encoded per arc, so a running sum over the whole
+    # array minus the sum before each arc's start decodes them in one numpy pass.
+    lengths = np.array([len(arc) for arc in topo["arcs"]])
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    deltas = np.array([point[:2] for arc in topo["arcs"] for point in arc], dtype=float)
+    total = np.cumsum(deltas, axis=0)
+    before = np.repeat(total[starts] - deltas[starts], lengths, axis=0)
+    q = total - before
+    xy = np.column_stack(PROJECTION.project(q[:, 0] * sx + tx, q[:, 1] * sy + ty))
+    arcs = np.split(xy, starts[1:])
+    boxes = np.column_stack([np.minimum.reduceat(xy[:, 0], starts), np.minimum.reduceat(xy[:, 1], starts),
+                             np.maximum.reduceat(xy[:, 0], starts), np.maximum.reduceat(xy[:, 1], starts)])
     uses = np.zeros(len(arcs), dtype=int)
     for geometry in topo["objects"]["countries"]["geometries"]:
         for ring in _rings(geometry):
@@ -133,15 +141,27 @@ def _topology(path: Path) -> tuple[list[np.ndarray], list, list]:
                 uses[index if index >= 0 else ~index] += 1
     # The land of the Americas and Oceania lies across the projection's cut (lon0 + 180°): leave it out.
     land = [polygon for g in topo["objects"]["land"]["geometries"] for polygon in _polygons(g)
-            if _in_hemisphere(topo["arcs"], polygon, sx, tx)]
+            if _in_hemisphere(topo["arcs"], polygon, sx, tx, sy, ty)]
+    land_boxes = np.array([_union_box(boxes, polygon[0]) for polygon in land])
     borders = [i for i, n in enumerate(uses) if n >= 2]
-    return arcs, land, borders
+    return arcs, boxes, land, land_boxes, borders
 
 
-def _in_hemisphere(raw_arcs: list, polygon: list, sx: float, tx: float) -> bool:
+def _union_box(boxes: np.ndarray, ring: list[int]) -> list[float]:
+    b = boxes[[i if i >= 0 else ~i for i in ring]]
+    return [b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()]
+
+
+def _meets(boxes: np.ndarray, rect: tuple[float, float, float, float]) -> np.ndarray:
+    return (boxes[:, 0] <= rect[2]) & (boxes[:, 2] >= rect[0]) & (boxes[:, 1] <= rect[3]) & (boxes[:, 3] >= rect[1])
+
+
+def _in_hemisphere(raw_arcs: list, polygon: list, sx: float, tx: float, sy: float, ty: float) -> bool:
+    """Eurasia and Africa, not Antarctica: near the pole a conic runs off to infinity, and a polygon
+    wrapped around the whole drawing would cancel the land under SVG's nonzero fill."""
     first = raw_arcs[polygon[0][0] if polygon[0][0] >= 0 else ~polygon[0][0]][0]
-    lon = first[0] * sx + tx
-    return -30 <= lon <= 180 or lon <= -160  # Eurasia's first arc may start in Chukotka
+    lon, lat = first[0] * sx + tx, first[1] * sy + ty
+    return lat > -50 and (-30 <= lon <= 180 or lon <= -160)  # Eurasia's first arc may start in Chukotka
 
 
 def _polygons(geometry: dict) -> list[list[list[int]]]:
@@ -165,43 +185,45 @@ class Outlines:
 
 
 def outlines(frame: Frame, atlas: Path, tolerance_px: float = 0.8, decimals: int = 0) -> Outlines:
-    """Land and borders clipped to `frame`, simplified to `tolerance_px` of the drawing."""
-    arcs, land, borders = _topology(atlas)
-    tolerance = tolerance_px / frame.scale
-    simple: dict[int, np.ndarray | None] = {}
+    """Land and borders clipped to `frame`, simplified to at most `tolerance_px` of the drawing."""
+    level = 4.0 ** math.floor(math.log(tolerance_px / frame.scale, 4))  # a few levels serve every frame of a build
+    land, borders = _simplified(atlas, level)
+    rect = (frame.x0, frame.y0, frame.x1, frame.y1)
+    land_geometry = shapely.GeometryCollection([g for g in shapely.clip_by_rect(land, *rect) if not g.is_empty])
+    border_geometry = shapely.clip_by_rect(borders, *rect)
+    return Outlines(_path(land_geometry, frame, decimals, close=True), _path(border_geometry, frame, decimals, close=False))
 
-    def arc(index: int) -> np.ndarray | None:
-        i = index if index >= 0 else ~index
-        if i not in simple:
-            a = arcs[i]
-            simple[i] = None if a is None else shapely.get_coordinates(shapely.simplify(shapely.linestrings(a), tolerance))
-        a = simple[i]
-        return a if a is None or index >= 0 else a[::-1]
+
+@lru_cache(maxsize=8)
+def _simplified(atlas: Path, tolerance: float) -> tuple[np.ndarray, object]:
+    """The land polygons and the borders of the whole map, simplified arc by arc (so neighbours keep
+    one border), built once per tolerance and build: frames only clip them."""
+    arcs, boxes, land, land_boxes, borders = _topology(atlas)
+    whole = extent_frame(1000)
+    rect = (whole.x0, whole.y0, whole.x1, whole.y1)
+    near = _meets(boxes, rect)
+    tolerances = np.where(near, tolerance, tolerance * 50)  # arcs off the map only keep their polygons closed
+    lines = np.array([shapely.linestrings(a) for a in arcs], dtype=object)
+    simple = [shapely.get_coordinates(g) for g in shapely.simplify(lines, tolerances)]
 
     def ring(indexes: list[int]) -> np.ndarray | None:
-        pieces = [arc(i) for i in indexes]
-        if any(p is None for p in pieces):
-            return None
+        pieces = [simple[i] if i >= 0 else simple[~i][::-1] for i in indexes]
         coords = np.concatenate([pieces[0]] + [p[1:] for p in pieces[1:]])
         return coords if len(coords) >= 4 else None
 
     polygons = []
-    for polygon in land:
+    for polygon in (p for p, meets in zip(land, _meets(land_boxes, rect)) if meets):
         shell, *holes = [ring(r) for r in polygon]
-        if shell is None:
-            continue
-        polygons.append(shapely.make_valid(shapely.Polygon(shell, [h for h in holes if h is not None])))
-    rect = (frame.x0, frame.y0, frame.x1, frame.y1)
-    land_geometry = shapely.clip_by_rect(shapely.union_all(polygons), *rect) if polygons else shapely.GeometryCollection()
-    lines = [shapely.linestrings(a) for a in (arc(i) for i in borders) if a is not None and len(a) >= 2]
-    border_geometry = shapely.clip_by_rect(shapely.multilinestrings(lines), *rect) if lines else shapely.GeometryCollection()
-    return Outlines(_path(land_geometry, frame, decimals, close=True), _path(border_geometry, frame, decimals, close=False))
+        if shell is not None:
+            polygons.append(shapely.make_valid(shapely.Polygon(shell, [h for h in holes if h is not None])))
+    lines = [shapely.linestrings(simple[i]) for i in borders if near[i] and len(simple[i]) >= 2]
+    return np.array(polygons, dtype=object), shapely.multilinestrings(lines)
 
 
 def _path(geometry, frame: Frame, decimals: int, close: bool) -> str:
     """Compact SVG path data: absolute move, then relative steps from rounded points (no drift)."""
     out = []
-    for part in shapely.get_parts(geometry):
+    for part in _flat(geometry):
         if part.geom_type == "Polygon":
             lines = [part.exterior, *part.interiors]
         elif part.geom_type == "LineString":
@@ -224,6 +246,15 @@ def _path(geometry, frame: Frame, decimals: int, close: bool) -> str:
             out.append(f"M{_num(pts[0][0])} {_num(pts[0][1])}l" + " ".join(f"{_num(dx)} {_num(dy)}" for dx, dy in steps)
                        + ("z" if close else ""))
     return "".join(out).replace(" -", "-")
+
+
+def _flat(geometry):
+    """Polygons and lines of a geometry, whatever collections they are nested in."""
+    for part in shapely.get_parts(geometry):
+        if part.geom_type.startswith("Multi") or part.geom_type == "GeometryCollection":
+            yield from _flat(part)
+        else:
+            yield part
 
 
 def _num(value) -> str:
