@@ -151,7 +151,7 @@ def plain_candidates(lines: list[Line]) -> list[PlainCandidate]:
     for line in lines:
         text = line.text
         for match in _PLAIN.finditer(text):
-            before = text[:match.start()]
+            before = text[max(0, match.start() - 12):match.start()]  # enough to tell a number, and fast
             if before.endswith(":") and _TIME_BEFORE.search(before):
                 continue  # 4:30, 1.5:1
             weak = bool(_DECIMAL_BEFORE.search(before)) or (

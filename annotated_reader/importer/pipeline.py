@@ -121,9 +121,8 @@ def _plain_markers(text: str, profile: Profile, source_name: str) -> tuple[str, 
     report = {"sequence": 0, "not_markers": 0, "doubtful": [], "unlinked_notes": []}
     if any(p.severity == "error" for p in found) or layout.notes_line is None:
         return text, report
-    body_start = layout.parts[0].heading_line if layout.parts else len(lines)
-    rules = JoinRules(frozenset(profile.abbreviations), profile.short_block_words, profile.hyphen_default,
-                      build_vocabulary([l.text for l in lines if l.number >= body_start]))
+    rules = JoinRules(frozenset(profile.abbreviations), profile.short_block_words, profile.hyphen_default)
+    # only the note counts matter here, so hyphen repairs need no vocabulary
     section = parse_notes(layout.notes, list(profile.parts), rules, source_name, layout.notes_line, scratch, found)
     chosen: list[PlainCandidate] = []
     for place in layout.parts:

@@ -3,14 +3,14 @@
 Three steps, each reported:
 
 1. **Page furniture.** Pages end at form feeds. At a page's top or foot, a
-   line that is only a number is a page number when a nearby page carries the
-   number its distance predicts (page p says n, page p+2 says n+2); a short line
-   printed at the top or foot of at least `MIN_HEAD_PAGES` pages is a running
-   head (the book's or the part's title; a number glued to it is the page
-   number). Nothing is matched against a list: the furniture is what recurs
-   page after page. The first line reading like one of the profile's headings
-   is never taken as furniture, so a part's title that is also its running head
-   keeps its heading.
+   number (alone, or at either end of a short line) is a page number when a
+   nearby page carries the number its distance predicts (page p says n, page
+   p+2 says n+2), so a chapter's lone number is not one. After the contents, a
+   short line printed at the pages' edges on at least `MIN_HEAD_PAGES` pages is
+   a running head, and so is a part's title there (a short part may show its
+   running head only once). Nothing is matched against a list of furniture:
+   it is what recurs page after page. A heading exactly as the profile prints
+   it ("1 WINTER ROADS") is never furniture, nor is a part's name under NOTES.
 2. **Unwrapping.** The page width is the length of the longest ordinary line.
    Between two lines the break is a wrap (the lines are joined) when the line
    ends with a cut word ("contextu-" / "alization", repaired from the book's own
@@ -21,7 +21,10 @@ Three steps, each reported:
    followed by a full line of prose end the block; other meant breaks
    (verse, the lines of a letter or list, notes one per line) are kept as lines
    of one block. When the text separates paragraphs by blank lines, a meant
-   break inside a block is always a kept line.
+   break inside a block is always a kept line. Where a page ends, a plate's
+   page (its text ends with the profile's plate credit) is never joined to the
+   text around it. A cut between two words of the book keeps its hyphen when
+   neither form is seen elsewhere ("chapter-" / "section").
 3. **Markers.** Superscript digits are kept; a text without them carries its
    markers as plain digits, which the pipeline links by their sequence
    (marker_style "plain").
@@ -253,7 +256,9 @@ def unwrap(body: list[_Line], rules: JoinRules, profile: Profile, copy: FormText
     width = _width(body)
     blank_mode = _blank_mode(body, width)
     headings = _heading_forms(profile)
-    is_heading = [normalize_name(l.text) in headings or l.text.startswith(profile.section_marker) for l in body]
+    longest = max(map(len, headings), default=0) + 8  # room for emphasis and spacing the names drop
+    is_heading = [l.text.startswith(profile.section_marker) or len(l.text) <= longest and
+                  normalize_name(l.text) in headings for l in body]
     note_start = _note_starts(body, profile)
     plate_pages = _plate_pages(body, profile.plate_credit)
 
