@@ -17,6 +17,7 @@ from mkdocs.structure.files import File, Files
 
 from annotated_reader.edition import Edition, Options, without_triggers
 from annotated_reader.export import build_exports, export_files
+from annotated_reader.figures import ATLAS_HINT
 from annotated_reader.render import resolve_links
 from annotated_reader.search import layer_documents, page_documents, part_documents, synonyms, write_index
 from annotated_reader.site import (ARCHIVE_DIR, REFERENCE_PAGES, downloads_html, offline_archive, reference_markdown, shim_source,
@@ -63,6 +64,8 @@ def on_files(files: Files, config):
     # Placeholders, so links to the downloads validate; on_post_build writes the real files over them.
     for name in [_archive_name(config)] + [name for _, name in export_files(edition.book, edition.options.exports)]:
         files.append(File.generated(config, f"{ARCHIVE_DIR}/{name}", content=b""))
+    if not edition.figures.has_atlas:  # the maps still show their places, and their captions say what is missing
+        log.warning(f"annotated-reader: {ATLAS_HINT}")
     shim = shim_source(_state["root"])
     if shim:
         files.append(File.generated(config, "assets/vendor/iframe-worker/shim.js", abs_src_path=str(shim)))
