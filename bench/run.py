@@ -40,6 +40,9 @@ TARGETS = {  # name: (limit, "<=" or ">=")
     "term_scaling_ratio": (1.10, "<="),
     "own_js_css_gzip_bytes": (15_000, "<="),
     "import_seconds": (2.0, "<="),
+    "import_seconds_wrapped": (2.0, "<="),
+    "import_seconds_epub": (2.0, "<="),
+    "import_seconds_pdf": (15.0, "<="),
     "term_linking_ratio": (1.10, "<="),
 }
 
@@ -202,20 +205,77 @@ def serve_rebuild(root: Path, touch: Path) -> float | None:
         proc.wait(timeout=10)
 
 
+def import_forms(source: Path | None, runs: int) -> dict:
+    """import_seconds per form: the book made at bench time as wrapped text, EPUB and PDF, then imported.
+
+    The forms come from the test generators (tests/bookforms/<form>.py), written
+    from the paragraph text's import into bench/work (never committed); a form
+    whose generator is missing or cannot run here is skipped with the reason.
+    Without the real text the ORIGINAL mini book is used (its times only show
+    that the readers run). Wrapped text is the hardest variant: plain-digit
+    markers and no blank lines between paragraphs.
+    """
+    sys.path.insert(0, str(REPO / "tests"))
+    import importlib
+
+    from annotated_reader.importer import import_book, load_profile
+    from bookforms import MINI_PROFILE, MINI_TEXT, REAL_PROFILE, import_canonical
+
+    text, profile_path = (source, REAL_PROFILE) if source else (MINI_TEXT, MINI_PROFILE)
+    profile = load_profile(profile_path, str(profile_path))
+    result = import_canonical(text, profile)
+    results: dict = {"import_forms_book": "real" if source else "mini", "import_forms_skipped": {}}
+    options = {"wrapped": {"markers": "plain", "blank_lines": False}, "epub": {}, "pdf": {}}
+    files = {"text": text}
+    for form, opts in options.items():
+        try:
+            module = importlib.import_module(f"bookforms.{form}")
+            reason = module.skip_reason() if hasattr(module, "skip_reason") else ""
+            if reason:
+                raise RuntimeError(reason)
+            out = WORK / "forms" / form
+            shutil.rmtree(out, ignore_errors=True)
+            out.mkdir(parents=True)
+            files[form] = module.make(result, profile, out, **opts)
+        except Exception as error:  # noqa: BLE001 - any failure to make a form is a stated skip
+            results["import_forms_skipped"][form] = f"{type(error).__name__}: {error}"
+    for form, path in files.items():
+        times = []
+        for i in range(runs):
+            out = WORK / f"forms-import-{form}-{i}"
+            start = time.perf_counter()
+            import_book(path, out, profile_path)
+            times.append(time.perf_counter() - start)
+            shutil.rmtree(out)
+        results[f"import_seconds_{form}"] = round(median(times), 3)
+    for form in ("wrapped", "epub", "pdf"):  # against the text import of the same run: load-independent
+        if f"import_seconds_{form}" in results:
+            results[f"import_ratio_{form}_to_text"] = ratio(results[f"import_seconds_{form}"],
+                                                            results["import_seconds_text"])
+    if not results["import_forms_skipped"]:
+        del results["import_forms_skipped"]
+    return results
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--source", default=os.environ.get("READER_SOURCE"), help="your copy of the book (plain text)")
     parser.add_argument("--quick", action="store_true", help="fewer runs (for a smoke test)")
+    parser.add_argument("--forms", action="store_true", help="only import_seconds per form (prints, writes nothing)")
     args = parser.parse_args(argv)
     runs = 1 if args.quick else 3
     WORK.mkdir(parents=True, exist_ok=True)
     source = Path(args.source).resolve() if args.source else None
+    if args.forms:
+        print(report(import_forms(source, runs)))
+        return 0
     results: dict = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
                      "date": dt.date.today().isoformat(), "runs": runs, "edition": "reader" if source else "companion"}
     started = time.perf_counter()
 
     # 1-3: import, hook overhead, per-stage cost on the real project
     root, results["import_seconds"], text_bytes = real_project(source)
+    results.update(import_forms(source, runs))  # the same book from wrapped text, EPUB and PDF
     if not source:  # no text: measure the overhead on a synthetic book of the real book's size
         root = make_book(WORK / "overhead", Spec(scale=1.0), REPO)
     config = root / "mkdocs.yml"
