@@ -277,7 +277,8 @@ QUIRKS = {
                         "<p>The river froze&nbsp;solid in the first week, and the stalls went up on the ice "
                         'before any\u00adone had tested it.<a id="r1" href="notes.xhtml#n1"><sup>1</sup></a></p>\n'
                         "<p><i>Skate to the bridge,<br/>\nskate to the tower,</i><br/>\nthe children sang.</p>"),
-    "ch01b.xhtml": _page('<p>By February the fair had a printing press of its own.<a id="r2" '
+    "ch01b.xhtml": _page('<div epub:type="pagebreak" title="11"></div><p>By February the fair had<span '
+                         'epub:type="pagebreak" title="12"/> a printing press of its own.<a id="r2" '
                          'href="notes.xhtml#n2"><sup>2</sup></a></p>'),
     "part2.xhtml": _page("<h1>Part Two</h1>\n<p>In which the ice goes.</p>"),
     "ch02.xhtml": _page('<h1>2. The Thaw</h1>\n<p>The floes covered 3 km² of the harbour, 10<sup>4</sup> tons of '
@@ -319,7 +320,8 @@ def test_publisher_quirks(tmp_path):
     profile = parse_profile(QUIRKS_PROFILE, "quirks.yml")
     copy, result = import_form(path, profile)
     assert copy.problems == [] and result.problems == [], [p.text() for p in result.problems]
-    assert copy.furniture == {"documents outside the parts": 1}  # the page of part two (part one's is front matter)
+    # the page of part two (part one's is front matter), and the print edition's page-break markers
+    assert copy.furniture == {"documents outside the parts": 1, "page markers": 2}
     assert copy.markers == {"link": 3}
     frost, thaw = result.files["frost-fair.md"], result.files["thaw.md"]
     assert "froze\u00a0solid" in frost and "before anyone had tested it.[^1]" in frost

@@ -195,8 +195,7 @@ class Reader:
                 target = self.resolve(doc, href)
                 if target is None:
                     if typed:
-                        self.copy.doubtful.append({"line": 0, "place": f"{self.name}/{doc.path}:{link.sourceline}",
-                                                   "text": shown, "why": "note reference whose target is missing"})
+                        self.doubt(doc, link.sourceline, shown, "note reference whose target is missing", 0)
                     continue
                 candidates.append((link, doc, target[0], target[1], typed, number.group(1) if number else ""))
         typed_docs = {c[1].index for c in candidates if c[4]}  # where references are typed, only those count
@@ -380,6 +379,8 @@ class Reader:
             for item in body:
                 if item.doc.index in outside and item.kind != "caption":
                     dropped_docs.add(item.doc.index)
+                    for match in REF_MARK.finditer(item.text):
+                        self.doubtful_ref(int(match.group(1)), "note reference in a document outside the parts")
                     continue
                 if item.kind == "number":
                     continue
@@ -424,16 +425,14 @@ class Reader:
     def item(self, item: Item, order: list[int]) -> None:
         places = [self.where(item.doc, s) for s in item.sources]
         for digits in item.unlinked:
-            self.copy.doubtful.append({"line": len(self.lines) + 1, "place": f"{places[0].file}:{places[0].line}",
-                                       "text": digits, "why": "a superscript number without a note link: "
-                                       f"written ^{digits}, not a note marker"})
+            self.doubt(item.doc, item.sources[0], digits,
+                       f"a superscript number without a note link: written ^{digits}, not a note marker")
         if item.kind == "heading":
             self.block([self.profile.section_marker + self.markers(item.text, order)], places[:1])
         elif item.kind == "caption":
             if not _ends_with_credit(item.text, self.profile.plate_credit):
-                self.copy.doubtful.append({"line": len(self.lines) + 1, "place": f"{places[0].file}:{places[0].line}",
-                                           "text": item.text[:80],
-                                           "why": "figure caption without the profile's plate credit: kept in the text"})
+                self.doubt(item.doc, item.sources[0], item.text[:80],
+                           "figure caption without the profile's plate credit: kept in the text")
             for line, place in zip(item.lines, places):
                 self.block([self.markers(line, order)], [place])
         else:
@@ -452,11 +451,14 @@ class Reader:
 
         return REF_MARK.sub(number, line)
 
+    def doubt(self, doc: Doc, source: int | None, text: str, why: str, line: int | None = None) -> None:
+        """A doubtful case for the report: where in the EPUB, what, why; `line`: the canonical line (next one)."""
+        self.copy.doubtful.append({"line": len(self.lines) + 1 if line is None else line,
+                                   "place": f"{self.name}/{doc.path}:{source or 1}", "text": text, "why": why})
+
     def doubtful_ref(self, ref: int, why: str) -> None:
         link = self.refs[ref]
-        self.copy.doubtful.append({"line": len(self.lines) + 1,
-                                   "place": f"{self.name}/{link.doc.path}:{link.link.sourceline}",
-                                   "text": link.shown, "why": why})
+        self.doubt(link.doc, link.link.sourceline, link.shown, why)
 
     def notes(self, found, numbered: dict[str, list[int]]) -> None:
         """NOTES, then each part's group line and its notes in the order of their markers."""
@@ -501,9 +503,7 @@ class Reader:
             paragraphs[0] = (_LEFT_PUNCTUATION.sub("", paragraphs[0][0]), paragraphs[0][1])
         paragraphs = [(REF_MARK.sub("", text), source) for text, source in paragraphs if REF_MARK.sub("", text).strip()]
         if not paragraphs:
-            self.copy.doubtful.append({"line": len(self.lines) + 1,
-                                       "place": f"{self.name}/{ref.target_doc.path}:{ref.target.sourceline}",
-                                       "text": ref.shown, "why": "the note this reference points to is empty"})
+            self.doubt(ref.target_doc, ref.target.sourceline, ref.shown, "the note this reference points to is empty")
             paragraphs = [("", ref.target.sourceline or 1)]
         lines = [f"{number}. {paragraphs[0][0]}"] + [text for text, _ in paragraphs[1:]]
         self.block(lines, [self.where(ref.target_doc, source) for _, source in paragraphs])
@@ -519,9 +519,8 @@ class Reader:
                     block = block_of(link)
                     if block is not None and block not in covered and \
                             not any(a in covered for a in block.iterancestors()):
-                        self.copy.doubtful.append({"line": 0, "place": f"{self.name}/{doc.path}:{block.sourceline}",
-                                                   "text": plain_text(block)[:80],
-                                                   "why": "a note no reference in the text points to: left out"})
+                        self.doubt(doc, block.sourceline, plain_text(block)[:80],
+                                   "a note no reference in the text points to: left out", 0)
 
 
 def _ends_with_credit(text: str, credit: str | None) -> bool:

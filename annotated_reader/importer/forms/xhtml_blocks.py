@@ -117,20 +117,20 @@ class Blocks:
         return self.out
 
     def container(self, element: etree._Element) -> None:
+        """Each block child in turn; inline content between them (text loose in the container) is a paragraph."""
         run: list = [element.text] if element.text else []
         for child in element:
-            if not isinstance(child.tag, str):
+            if not isinstance(child.tag, str):  # a comment: only its tail is text
                 run.append(child.tail)
                 continue
-            if not is_block(child) and not self.skipped(child):
-                run.append(child)
-                run.append(child.tail)
+            skipped = self.skipped(child)
+            if not is_block(child):
+                run += [child.tail] if skipped else [child, child.tail]
                 continue
             self.inline_run(run, element)
             run = [child.tail] if child.tail else []
-            if self.skipped(child):
-                continue
-            self.block(child)
+            if not skipped:
+                self.block(child)
         self.inline_run(run, element)
 
     def skipped(self, element: etree._Element) -> bool:
@@ -234,7 +234,7 @@ class Inline:
             if not self.stream.note:
                 self.parts.append(f"{REF}{ref}{REF_END}")
             return
-        if self.stream.skipped(element) and name not in ("a",):
+        if self.stream.skipped(element):
             return
         if name == "a" and self.stream.note and element.get("href") and self.is_backlink(element):
             return
