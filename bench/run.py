@@ -44,6 +44,8 @@ TARGETS = {  # name: (limit, "<=" or ">=")
     "import_seconds_epub": (2.0, "<="),
     "import_seconds_pdf": (15.0, "<="),
     "term_linking_ratio": (1.10, "<="),
+    "places_page_gzip_bytes": (150_000, "<="),
+    "part_map_gzip_bytes": (15_000, "<="),
 }
 
 
@@ -318,6 +320,9 @@ def main(argv: list[str] | None = None) -> int:
     results["largest_page"] = pages[-1].name
     results["largest_page_bytes"] = pages[-1].stat().st_size
     results["largest_page_gzip_bytes"] = gz(pages[-1])
+    results["places_page_gzip_bytes"] = gz(site / "places.html")  # the map and the list of places
+    maps = (re.search(r'<figure class="ra-figure ra-part-map">.*?</figure>', p.read_text(encoding="utf-8"), re.S) for p in pages)
+    results["part_map_gzip_bytes"] = max((len(gzip.compress(m.group().encode(), 9)) for m in maps if m), default=0)
     results["search_index_bytes"] = (site / "search" / "search_index.json").stat().st_size
     text_bytes = text_bytes or markdown_bytes(root)
     results["search_index_to_text_ratio"] = ratio(results["search_index_bytes"], text_bytes)
