@@ -69,7 +69,7 @@ def on_files(files: Files, config):
     shim = shim_source(_state["root"])
     if shim:
         files.append(File.generated(config, "assets/vendor/iframe-worker/shim.js", abs_src_path=str(shim)))
-    elif "offline" in config.plugins and "search" in config.plugins:  # a build for reading from disk needs it
+    elif {"material/offline", "material/search"} <= set(config.plugins):  # a build for reading from disk needs it
         raise PluginError("annotated-reader: node_modules/iframe-worker is missing, and without it Material's search "
                           "does not work from file://. Run `bash scripts/setup` (it installs Node.js, npm and the npm "
                           "packages) and build again.")
