@@ -279,7 +279,9 @@ QUIRKS = {
                         "<p><i>Skate to the bridge,<br/>\nskate to the tower,</i><br/>\nthe children sang.</p>"),
     "ch01b.xhtml": _page('<div epub:type="pagebreak" title="11"></div><p>By February the fair had<span '
                          'epub:type="pagebreak" title="12"/> a printing press of its own.<a id="r2" '
-                         'href="notes.xhtml#n2"><sup>2</sup></a></p>'),
+                         'href="notes.xhtml#n2"><sup>2</sup></a></p>\n<p>It printed ballads and almanacs.'
+                         '<a id="r3" href="notes.xhtml#n3"><sup>3</sup></a><a id="r4" href="notes.xhtml#n4">'
+                         '<sup>4</sup></a></p>'),
     "part2.xhtml": _page("<h1>Part Two</h1>\n<p>In which the ice goes.</p>"),
     "ch02.xhtml": _page('<h1>2. The Thaw</h1>\n<p>The floes covered 3 km² of the harbour, 10<sup>4</sup> tons of '
                         'ice.</p>\n<p>The ice went in a single night.<a epub:type="noteref" '
@@ -287,7 +289,9 @@ QUIRKS = {
                         "March, by the almanac.</p></aside>"),
     "notes.xhtml": _page('<h1>Notes</h1>\n<h2>Chapter 1</h2>\n<p><a id="n1" href="ch01.xhtml#r1">1</a> '
                          'Almanac of the frost year, p. 4.</p>\n<p><a id="n2" href="ch01b.xhtml#r2">2</a> '
-                         "Printer's ledger, fol. 9.</p>\n<p>A second paragraph of that note.</p>", typed=False),
+                         "Printer's ledger, fol. 9.</p>\n<p>A second paragraph of that note.</p>\n"
+                         '<p><a id="n3" href="ch01b.xhtml#r3">3</a> Ledger, fol. 10.</p>\n'
+                         '<p><a id="n4" href="ch01b.xhtml#r4">4</a> Ledger, fol. 11.</p>', typed=False),
 }
 QUIRKS_NAV = ('<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml" '
               'xmlns:epub="http://www.idpf.org/2007/ops"><head><title>n</title></head><body>'
@@ -322,11 +326,12 @@ def test_publisher_quirks(tmp_path):
     assert copy.problems == [] and result.problems == [], [p.text() for p in result.problems]
     # the page of part two (part one's is front matter), and the print edition's page-break markers
     assert copy.furniture == {"documents outside the parts": 1, "page markers": 2}
-    assert copy.markers == {"link": 3}
+    assert copy.markers == {"link": 5}
     frost, thaw = result.files["frost-fair.md"], result.files["thaw.md"]
     assert "froze\u00a0solid" in frost and "before anyone had tested it.[^1]" in frost
     assert "*Skate to the bridge,*  \n*skate to the tower,*  \nthe children sang." in frost
     assert "printing press of its own.[^2]" in frost  # the chapter's second file
+    assert "ballads and almanacs.[^3]\u200b[^4]" in frost  # two markers side by side stay two
     assert "[^2]: Printer's ledger, fol. 9.\n\n    A second paragraph of that note." in frost
     assert "Part One" not in frost + thaw and "Part Two" not in frost + thaw and "ice goes" not in frost
     assert "in a single night.[^1]" in thaw and "[^1]: A night in early March, by the almanac." in thaw

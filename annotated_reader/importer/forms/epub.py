@@ -39,8 +39,8 @@ from ..notes import normalize_name
 from ..profile import PartSpec, Profile
 from . import FormText, Place
 from .epub_package import Doc, Package, open_package
-from .xhtml_blocks import (HEADINGS, NUMBER_TEXT, REF_MARK, Blocks, Item, block_of, is_block, has_block_children,
-                           plain_text, tag_of, types_of)
+from .xhtml_blocks import (HEADINGS, NUMBER_TEXT, REF, REF_END, REF_MARK, Blocks, Item, block_of, has_block_children,
+                           is_block, plain_text, tag_of, types_of)
 
 _CHAPTER = re.compile(r"^(?:(?:chapter|part)\s+)?(\d+|[ivxlc]+(?=\W))[.:)]?\s+(.*)$", re.I)
 _NOTE_NUMBER = re.compile(r"^[\[(]?(\d+)(?:[.)\]]|\s*[.:]\s)\s*")  # "12. ", "[12] ", "12) "
@@ -48,6 +48,7 @@ _LEFT_PUNCTUATION = re.compile(r"^[.:)\]]\s+")
 BACK_MATTER = frozenset(("acknowledgments", "acknowledgements", "index", "bibliography", "select bibliography",
                          "notes", "endnotes", "sources", "further reading", "about the author",
                          "about the translator", "also by", "credits", "illustration credits", "permissions"))
+ADJACENT = "\u200b"  # between two note markers with nothing between them in the book
 _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 
 
@@ -449,7 +450,8 @@ class Reader:
             order.append(ref)
             return superscript(len(order))
 
-        return REF_MARK.sub(number, line)
+        # two references side by side would read as one number ("¹²¹³"): a zero-width space keeps them apart
+        return REF_MARK.sub(number, line.replace(REF_END + REF, REF_END + ADJACENT + REF))
 
     def doubt(self, doc: Doc, source: int | None, text: str, why: str, line: int | None = None) -> None:
         """A doubtful case for the report: where in the EPUB, what, why; `line`: the canonical line (next one)."""
