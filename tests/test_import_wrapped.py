@@ -236,15 +236,19 @@ def test_a_missing_marker_leaves_its_note_unlinked_never_a_wrong_one():
 
 # -- the mini book in every wrapped variant ---------------------------------------------------------
 
-VARIANTS = [dict(markers=m, blank_lines=b, page_lines=6) for m in ("superscript", "plain") for b in (True, False)]
+VARIANTS = [dict(markers=m, blank_lines=b, page_lines=6) for m in ("superscript", "plain") for b in (True, False)] + [
+    dict(markers="plain", blank_lines=False, page_lines=6, form_feeds=False)]
 
 
-@pytest.mark.parametrize("options", VARIANTS, ids=lambda o: f"{o['markers']}-{'blank' if o['blank_lines'] else 'dense'}")
+@pytest.mark.parametrize("options", VARIANTS, ids=lambda o: variant_id(o))
 def test_mini_book_wrapped_gives_the_paragraph_texts_markdown(mini_book, options):
     copy, result = mini_book.import_form("wrapped", **options)
     reference = mini_book.result
     assert copy.form == "wrapped" and not copy.errors
-    assert copy.furniture["page_numbers"] == copy.furniture["form_feeds"] + 1
+    if options.get("form_feeds", True):
+        assert copy.furniture["page_numbers"] == copy.furniture["form_feeds"] + 1
+    else:  # the pages are found after their numbers
+        assert "form_feeds" not in copy.furniture and copy.furniture["page_numbers"] > 20
     assert copy.furniture["running_heads"] > 5
     assert result.ok, [p.text() for p in result.problems]
     assert result.report["notes_linked"] == reference.report["notes_linked"] == 23
@@ -273,7 +277,13 @@ def _paragraphs(markdown: str) -> int:
 
 # -- the real book ---------------------------------------------------------------------------------
 
-REAL_VARIANTS = [dict(markers=m, blank_lines=b) for m in ("superscript", "plain") for b in (True, False)]
+REAL_VARIANTS = [dict(markers=m, blank_lines=b) for m in ("superscript", "plain") for b in (True, False)] + [
+    dict(markers="plain", blank_lines=False, form_feeds=False)]
+
+
+def variant_id(options: dict) -> str:
+    return (f"{options['markers']}-{'blank' if options['blank_lines'] else 'dense'}"
+            + ("" if options.get("form_feeds", True) else "-no-form-feeds"))
 
 
 def marker_contexts(markdown: str) -> dict[int, str]:
@@ -289,7 +299,7 @@ def note_texts(markdown: str) -> dict[int, str]:
 
 
 @pytest.mark.real_text
-@pytest.mark.parametrize("options", REAL_VARIANTS, ids=lambda o: f"{o['markers']}-{'blank' if o['blank_lines'] else 'dense'}")
+@pytest.mark.parametrize("options", REAL_VARIANTS, ids=variant_id)
 def test_real_book_wrapped(real_book, options):
     copy, result = real_book.import_form("wrapped", **options)
     reference = real_book.result

@@ -9,7 +9,8 @@ words hyphenated at line ends (and compounds broken at their hyphen), pages of
 page) and its number at the foot; plates on pages of their own; the notes at
 the end. Markers are superscripts or, as most extractors give them, plain
 digits glued to the text; paragraphs are separated by blank lines or, as
-pdftotext often gives them, not at all.
+pdftotext often gives them, not at all; `form_feeds=False` saves the pages
+without form feeds, as some "Save as text" exports do.
 """
 from __future__ import annotations
 
@@ -26,11 +27,11 @@ _SPLITTABLE = re.compile(r"^([a-z]{4,})([a-z]{3,}[,.;:]?)$")
 
 def make(result: ImportResult, profile: Profile, out_dir: Path, *, markers: str = "superscript",
          blank_lines: bool = True, width: int = 70, page_lines: int = 44, furniture: bool = True,
-         name: str = "book.txt") -> Path:
+         form_feeds: bool = True, name: str = "book.txt") -> Path:
     """Write the book as wrapped text into `out_dir`/`name` and return its path."""
     marker = superscript if markers == "superscript" else str
     title = (result.book.get("title") or "").strip() or profile.parts[0].title
-    pages = Pages(width, page_lines, furniture, blank_lines)
+    pages = Pages(width, page_lines, furniture, blank_lines, form_feeds)
     source_lines = Path(result.source_name).read_text(encoding="utf-8").split("\n")
     first_heading = result.parts[0].heading_line
     front = source_lines[:first_heading - 1]
@@ -92,8 +93,9 @@ def _after(caption_line: int, item, part) -> bool:
 class Pages:
     """Lines laid into pages: body lines, then furniture added when a page is closed."""
 
-    def __init__(self, width: int, page_lines: int, furniture: bool, blank_lines: bool):
+    def __init__(self, width: int, page_lines: int, furniture: bool, blank_lines: bool, form_feeds: bool = True):
         self.width, self.page_lines, self.furniture, self.blank_lines = width, page_lines, furniture, blank_lines
+        self.form_feeds = form_feeds
         self.pages: list[tuple[str | None, list[str]]] = []
         self.heads: tuple[str, str] = ("", "")
 
@@ -127,7 +129,7 @@ class Pages:
             if self.furniture:
                 lines += ["", str(number)]
             out.append("\n".join(lines))
-        return "\n\f".join(out) + "\n"
+        return ("\n\f" if self.form_feeds else "\n").join(out) + "\n"
 
 
 def wrap(line: str, width: int) -> list[str]:

@@ -79,6 +79,8 @@ def read(data: bytes, name: str, profile: Profile) -> FormText:
         return FormText("wrapped", problems=[html])
     pages = _pages(text)
     furniture, dropped = find_furniture(pages, profile)
+    if "\f" not in text:
+        furniture.pop("form_feeds", None)  # the pages were cut after their numbers
     body = _body_lines(pages, dropped)
     copy = FormText("wrapped", furniture=furniture)
     rules = JoinRules(frozenset(profile.abbreviations), profile.short_block_words, profile.hyphen_default,
@@ -105,15 +107,43 @@ def read(data: bytes, name: str, profile: Profile) -> FormText:
 
 
 def _pages(text: str) -> list[list[tuple[int, str]]]:
-    """The file's lines (number, text) cut into pages at form feeds."""
+    """The file's lines (number, text) cut into pages at form feeds, or else after its page numbers."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if "\f" not in text:
+        return _pages_by_numbers(lines)
     pages: list[list[tuple[int, str]]] = [[]]
-    for number, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
+    for number, raw in enumerate(lines, 1):
         while "\f" in raw:
             before, raw = raw.split("\f", 1)
             if before.strip():
                 pages[-1].append((number, before))
             pages.append([])
         pages[-1].append((number, raw.rstrip()))
+    return pages
+
+
+def _pages_by_numbers(lines: list[str]) -> list[list[tuple[int, str]]]:
+    """Pages of a text saved without form feeds: cut after each line of the longest run of numbers 1, 2, 3 ...
+
+    A number alone on a line, followed some lines later by the next number
+    alone on a line, and so on, is a page number; the page ends with it (at the
+    foot) or the next begins after it (a number at the top) — either way it is
+    at the page's edge, where the furniture is looked for.
+    """
+    chains: dict[int, list[int]] = {}  # the value a chain expects next -> the line indexes of the chain
+    for index, line in enumerate(lines):
+        value = line.strip()
+        if value.isdigit() and len(value) <= 4:
+            chain = chains.pop(int(value), None) or []
+            chain.append(index)
+            chains[int(value) + 1] = chain
+    best = max(chains.values(), key=len, default=[])
+    cuts = set(best) if len(best) >= MIN_HEAD_PAGES else set()
+    pages: list[list[tuple[int, str]]] = [[]]
+    for index, line in enumerate(lines):
+        pages[-1].append((index + 1, line.rstrip()))
+        if index in cuts:
+            pages.append([])
     return pages
 
 
