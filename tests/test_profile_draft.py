@@ -65,6 +65,20 @@ def test_draft_from_the_epub_imports_the_epub(mini_book, variant):
             assert result.files[name] == content, name
 
 
+@pytest.mark.parametrize("options", [{}, {"markers": "plain", "blank_lines": False}])
+def test_draft_from_wrapped_text_imports_it(mini_book, options):
+    """A hard-wrapped text is unwrapped first, so running heads never pass for part headings."""
+    path = mini_book.form("wrapped", **options)
+    _, profile = _draft(path)
+    assert _facts(profile) == _facts(mini_book.profile)
+    copy, result = import_form(path, profile)
+    _, reference = import_form(path, mini_book.profile)  # the same file with the hand-written profile
+    assert result.problems == [] and len(result.parts) == 5
+    for name, content in reference.files.items():
+        if name.endswith(".md"):
+            assert result.files[name] == content, name
+
+
 def test_reader_profile_writes_once_and_never_overwrites(mini_book, tmp_path, capsys):
     out = tmp_path / "draft.yml"
     assert main(["profile", str(mini_book.form("epub", variant="epub3")), "--out", str(out)]) == 0

@@ -79,6 +79,12 @@ def draft_profile(data: bytes, name: str) -> tuple[str | None, list[Problem]]:
         return None, [Problem(name, 1, 1, "reader profile drafts from an EPUB or a text, not from a PDF",
                               "Draft it from the book's EPUB or a text export, or copy an existing profile "
                               "and edit its parts.", "profile-draft-form")]
+    if form == "wrapped":  # unwrapped first: page furniture and running heads would pass for headings
+        from .forms import reader_for
+
+        copy = reader_for("wrapped")(data, name, Profile(parts=()))
+        problems.extend(copy.problems)
+        data = copy.text.encode("utf-8") if not copy.errors else b""
     draft = _from_epub(data, name, problems) if form == "epub" else _from_text(data, name, form, problems)
     if draft is None or any(p.severity == "error" for p in problems):
         return None, problems
@@ -195,35 +201,28 @@ def _from_text(data: bytes, name: str, form: str, problems: list[Problem]) -> Dr
             break  # entries end with a page number; the first line without one is the book itself
         entries.append((entry.number, entry.title, line.number))
         end = line.number
-    blocks = [b for b in blocks_of([l for l in lines if l.number > end])]
-    one_line = [(i, b) for i, b in enumerate(blocks) if len(b.lines) == 1]
+    body = [l for l in lines if l.number > end and l.text]  # lines, not blocks: a text may have no blank lines
     parts: list[DraftPart] = []
     skip: list[str] = []
     position = 0
-    for number, entry, line_number in entries:
+    for number, entry, _ in entries:
         wanted = {normalize_heading(entry), normalize_heading(entry.split(":", 1)[0])}
-        hit = None
-        for i, block in one_line:
-            if i < position:
-                continue
-            printed, rest = split_number(block.text)
-            if normalize_heading(rest) in wanted or normalize_heading(block.text) in wanted:
-                hit = (i, printed, rest)
-                break
+        hit = next(((i, *split_number(body[i].text)) for i in range(position, len(body))
+                    if normalize_heading(split_number(body[i].text)[1]) in wanted
+                    or normalize_heading(body[i].text) in wanted), None)
         if hit is None or normalize_heading(entry) in NOT_PARTS:
             skip.append(entry)
             continue
         i, printed, rest = hit
         position = i + 1
-        caps = entry.isupper()
-        title = title_case(entry, SMALL_WORDS) if caps else entry
+        title = title_case(entry, SMALL_WORDS) if entry.isupper() else entry
         part = DraftPart(title=re.sub(r"(?<=\w)'(?=\w)", "’", title), heading=rest,
                          number=number if number is not None else printed)
-        if number is None and printed is None and i > 0 and blocks[i - 1].text.strip().isdigit():
-            part.number = int(blocks[i - 1].text.strip())
+        if part.number is None and i > 0 and body[i - 1].text.isdigit():
+            part.number = int(body[i - 1].text)  # printed on a line of its own above the heading
         if ":" in entry and normalize_heading(rest) == normalize_heading(entry.split(":", 1)[0]):
             remainder = entry.split(":", 1)[1].strip()
-            following = blocks[i + 1].text if i + 1 < len(blocks) else ""
+            following = body[i + 1].text if i + 1 < len(body) else ""
             part.subtitle = following if normalize_heading(following) == normalize_heading(remainder) \
                 else title_case(remainder, SMALL_WORDS)
         parts.append(part)
@@ -232,24 +231,23 @@ def _from_text(data: bytes, name: str, form: str, problems: list[Problem]) -> Dr
                                 "Write the profile's `parts` by hand (see profiles/stalin-new-biography.yml).",
                                 "profile-draft-empty"))
         return None
-    notes_index = next((i for i, b in enumerate(blocks) if i >= position and len(b.lines) == 1
-                        and b.text.casefold() == "notes"), None)
-    notes_heading = blocks[notes_index].text if notes_index is not None else "NOTES"
+    notes_index = next((i for i in range(position, len(body)) if body[i].text.casefold() == "notes"), None)
+    notes_heading = body[notes_index].text if notes_index is not None else "NOTES"
     if notes_index is not None:
-        _text_note_groups(blocks[notes_index + 1:], parts, normalize_heading)
+        _text_note_groups([l.text for l in body[notes_index + 1:]], parts, normalize_heading)
+    notes_line = body[notes_index].number if notes_index is not None else len(lines) + 1
     _guess_kinds(parts)
-    body = blocks[:notes_index] if notes_index is not None else blocks
-    credit, count = _common_credit([b.text for b in body], 3)
+    blocks = blocks_of([l for l in lines if end < l.number < notes_line])
+    credit, count = _common_credit([b.text for b in blocks], 3)
     blank = sorted({l.text for l in lines if _BLANK_PAGE.match(l.text)})
     book = parse_title_page([l for l in lines if l.number < contents.number],
                             Profile(parts=(), small_words=SMALL_WORDS))
     return Draft(name, form, book, parts, _unique(skip), contents.text, notes_heading, credit, count, blank,
-                 _acronyms(body))
+                 _acronyms(blocks))
 
 
-def _text_note_groups(blocks, parts: list[DraftPart], normalize_heading) -> None:
+def _text_note_groups(lines: list[str], parts: list[DraftPart], normalize_heading) -> None:
     """Group lines under NOTES: a line that is no note, followed by note 1; matched to parts by name."""
-    lines = [line.text for block in blocks for line in block.lines]
     position = 0
     for k, text in enumerate(lines):
         if _NOTE_LINE.match(text) or k + 1 >= len(lines) or not lines[k + 1].startswith("1. "):
@@ -305,7 +303,7 @@ def _common_credit(texts: list[str], at_least: int) -> tuple[str | None, int]:
 def _acronyms(blocks) -> list[str]:
     """Capitalised words of the section headings that the body also prints in capitals (NKVD, USSR)."""
     headings = [b.text for b in blocks if len(b.lines) == 1 and b.text.startswith(SECTION)]
-    sentences = [b.text for b in blocks if not b.text.startswith(SECTION) and b.text != b.text.upper()]
+    sentences = [l.text for b in blocks for l in b.lines if not l.text.startswith(SECTION) and l.text != l.text.upper()]
     words = Counter(w for text in sentences for w in re.findall(r"\b\w+\b", text))
     # in capitals more often than capitalised: NKVD is an acronym, STALIN in a heading is not
     return sorted({w for h in headings for w in _CAPS.findall(h) if words[w] > words[w.capitalize()]
