@@ -302,13 +302,14 @@ def unwrap(body: list[_Line], rules: JoinRules, profile: Profile, copy: FormText
             return False  # a plate's caption is printed on a page of its own
         return bool(_cut(a.text) and _FIRST.match(b.text)) or len(a.text) + 1 + len(b.text.split()[0]) > width
 
+    wrap_after = [wraps(i) for i in range(len(body))]  # each break is judged once
     blocks: list[list[tuple[int, str]]] = [[(body[0].number, body[0].text)]]
     prev_wrapped = False  # the break before the current line was a wrap
     block_start = 0
     joins: Counter = Counter()
     for i in range(len(body) - 1):
         a, b = body[i], body[i + 1]
-        if wraps(i):
+        if wrap_after[i]:
             number, text = blocks[-1][-1]
             blocks[-1][-1] = (number, _join(text, b.text, rules, joins, copy, name, a.number))
             prev_wrapped = True
@@ -321,7 +322,7 @@ def unwrap(body: list[_Line], rules: JoinRules, profile: Profile, copy: FormText
             new_block = False  # notes one per line: the pipeline splits them
         elif blank_mode and not b.page_start:
             new_block = False  # paragraphs are blank-separated: a meant break is a kept line
-        elif wraps(i + 1):
+        elif wrap_after[i + 1]:
             new_block = True  # a full line of prose starts after a short one
         elif _ITEM.match(a.text):
             new_block = not _ITEM.match(b.text)  # the items of a list stay together
@@ -379,9 +380,12 @@ def _plate_pages(body: list[_Line], credit: str | None) -> set[int]:
     if not credit:
         return set()
     wanted = " ".join(credit.split()).rstrip(".")
+    last = wanted.split()[-1]
+    pages = {line.page for line in body if last in line.text}  # only pages with the credit's last word
     text: dict[int, list[str]] = {}
     for line in body:
-        text.setdefault(line.page, []).append(line.text.replace("**", ""))
+        if line.page in pages:
+            text.setdefault(line.page, []).append(line.text.replace("**", ""))
     return {page for page, lines in text.items() if wanted in " ".join(" ".join(lines).split())}
 
 
