@@ -151,11 +151,14 @@ DRM = (b'<encryption xmlns="urn:oasis:names:tc:opendocument:xmlns:container" '
        b"</enc:EncryptedData></encryption>")
 
 
-def test_drm_is_said_so(mini_book, tmp_path):
-    drm = _with_member(mini_book.form("epub", variant="epub3"), tmp_path / "book.epub", "META-INF/encryption.xml", DRM)
+@pytest.mark.parametrize("member, data, detail", [
+    ("META-INF/encryption.xml", DRM, "OEBPS/text/03-winter-roads.xhtml"),
+    ("META-INF/rights.xml", b'<rights xmlns="http://ns.adobe.com/adept"/>', "Adobe ADEPT")])
+def test_drm_is_said_so(mini_book, tmp_path, member, data, detail):
+    drm = _with_member(mini_book.form("epub", variant="epub3"), tmp_path / "book.epub", member, data)
     problems, written = _failed(drm, tmp_path, mini_book.profile_path)
     assert [p.id for p in problems] == ["epub-drm"] and written == []
-    assert "protected by DRM" in problems[0].message and "OEBPS/text/03-winter-roads.xhtml" in problems[0].message
+    assert "protected by DRM" in problems[0].message and detail in problems[0].message
     assert "DRM-free" in problems[0].hint and problems[0].file == str(drm)
 
 
@@ -285,8 +288,8 @@ QUIRKS = {
     "part2.xhtml": _page("<h1>Part Two</h1>\n<p>In which the ice goes.</p>"),
     "ch02.xhtml": _page('<h1>2. The Thaw</h1>\n<p>The floes covered 3 km² of the harbour, 10<sup>4</sup> tons of '
                         'ice.</p>\n<p>The ice went in a single night.<a epub:type="noteref" '
-                        'href="#fn1">*</a></p>\n<aside epub:type="footnote" id="fn1"><p>A night in early '
-                        "March, by the almanac.</p></aside>"),
+                        'href="#fn1">*</a></p>\n<section epub:type="footnotes"><h2>Notes</h2><aside epub:type="footnote" '
+                        'id="fn1"><p>A night in early March, by the almanac.</p></aside></section>'),
     "notes.xhtml": _page('<h1>Notes</h1>\n<h2>Chapter 1</h2>\n<p><a id="n1" href="ch01.xhtml#r1">1</a> '
                          'Almanac of the frost year, p. 4.</p>\n<p><a id="n2" href="ch01b.xhtml#r2">2</a> '
                          "Printer's ledger, fol. 9.</p>\n<p>A second paragraph of that note.</p>\n"
@@ -325,7 +328,7 @@ def test_publisher_quirks(tmp_path):
     copy, result = import_form(path, profile)
     assert copy.problems == [] and result.problems == [], [p.text() for p in result.problems]
     # the page of part two (part one's is front matter), and the print edition's page-break markers
-    assert copy.furniture == {"documents outside the parts": 1, "page markers": 2}
+    assert copy.furniture == {"documents outside the parts": 1, "page markers": 2, "notes headings in the text": 1}
     assert copy.markers == {"link": 5}
     frost, thaw = result.files["frost-fair.md"], result.files["thaw.md"]
     assert "froze\u00a0solid" in frost and "before anyone had tested it.[^1]" in frost
@@ -333,6 +336,7 @@ def test_publisher_quirks(tmp_path):
     assert "printing press of its own.[^2]" in frost  # the chapter's second file
     assert "ballads and almanacs.[^3]\u200b[^4]" in frost  # two markers side by side stay two
     assert "[^2]: Printer's ledger, fol. 9.\n\n    A second paragraph of that note." in frost
+    assert "## Notes" not in thaw
     assert "Part One" not in frost + thaw and "Part Two" not in frost + thaw and "ice goes" not in frost
     assert "in a single night.[^1]" in thaw and "[^1]: A night in early March, by the almanac." in thaw
     assert [p.number for p in result.parts] == [1, 2]

@@ -367,6 +367,7 @@ class Reader:
                 self.block([f"{title} {position}"], [nav])
         numbered: dict[str, list[int]] = {}
         dropped_docs: set[int] = set()
+        note_homes = {ref.target_doc.index for ref in self.refs}
         for k, (spec, index, number) in enumerate(found):
             end = starts[k + 1] if k + 1 < len(starts) else len(stream)
             heading = stream[index]
@@ -384,6 +385,10 @@ class Reader:
                         self.doubtful_ref(int(match.group(1)), "note reference in a document outside the parts")
                     continue
                 if item.kind == "number":
+                    continue
+                if item.kind == "heading" and item.doc.index in note_homes and \
+                        normalize_heading(item.text) in ("notes", "endnotes", "footnotes"):
+                    self.counts["notes headings in the text"] += 1  # over notes kept at a chapter's end
                     continue
                 self.item(item, order)
             numbered[spec.slug] = order
