@@ -39,8 +39,10 @@ def _failed(source: Path, tmp_path: Path, profile_path: Path):
     return failure.value.problems, (sorted(p.name for p in out.iterdir()) if out.exists() else [])
 
 
-def test_mini_pdf_imports_to_the_same_markdown(mini_book):
-    path = mini_book.form("pdf")
+@pytest.mark.parametrize("options", [{}, {"folio": "head"}], ids=["folio-foot", "folio-head"])
+def test_mini_pdf_imports_to_the_same_markdown(mini_book, options):
+    """Page numbers below the text, or on the running head's line: both dropped, the same book read."""
+    path = mini_book.form("pdf", **options)
     assert detect_form(path.read_bytes()) == "pdf"
     copy, result = import_form(path, mini_book.profile)
     assert copy.problems == [] and result.errors == []

@@ -79,11 +79,17 @@ def skip_reason() -> str:
     return ""
 
 
-def make(result, profile, out_dir: Path, *, name: str = "book.pdf", hyphenate: bool = True) -> Path:
-    """Print `result` (an ImportResult of the canonical text) as a typeset book PDF in `out_dir`."""
+def make(result, profile, out_dir: Path, *, name: str = "book.pdf", hyphenate: bool = True,
+         folio: str = "foot") -> Path:
+    """Print `result` (an ImportResult of the canonical text) as a typeset book PDF in `out_dir`.
+
+    `folio`: where page numbers stand, "foot" (centred below the text) or "head"
+    (on the running head's line, at the outer edge: "41   Before the Revolution").
+    `hyphenate`: break long words at line ends (soft hyphens), as typesetters do.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / name
-    print_html(book_html(result, profile, hyphenate=hyphenate), path)
+    print_html(book_html(result, profile, hyphenate=hyphenate, folio=folio), path)
     return path
 
 
@@ -101,7 +107,7 @@ def print_html(document: str, path: Path) -> None:
             browser.close()
 
 
-def book_html(result, profile, hyphenate: bool = True) -> str:
+def book_html(result, profile, hyphenate: bool = True, folio: str = "foot") -> str:
     """The book as one HTML document, laid out for print."""
     book = result.book or {}
     heads = []
@@ -109,16 +115,25 @@ def book_html(result, profile, hyphenate: bool = True) -> str:
     plates_after = _plates_part(result)
     for index, part in enumerate(result.parts):
         page = f"p{index}"
-        heads.append(f'@page {page}:right {{ @top-right {{ content: "{_css(part.spec.title)}"; '
-                     'font: italic 8pt "Liberation Serif"; } }')
+        heads.append(_right_head(page, part.spec.title, folio))
         body.append(_part(part, profile, page, hyphenate))
         if index == plates_after:
             body.append(_plates(result.captions))
-    heads.append('@page notes:right { @top-right { content: "Notes"; font: italic 8pt "Liberation Serif"; } }')
+    heads.append(_right_head("notes", "Notes", folio))
+    if folio == "head":
+        heads.append('@page :left { @top-left { content: counter(page) "\\2003\\2003%s"; } '
+                     '@bottom-left { content: none; } } @page :right { @bottom-right { content: none; } }'
+                     % _css(book.get("title") or "Book"))
     body.append(_notes(result, profile, hyphenate))
     css = CSS % {"book": _css(book.get("title") or "Book"), "heads": "\n".join(heads)}
     return ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><style>' + css
             + "</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n")
+
+
+def _right_head(page: str, title: str, folio: str) -> str:
+    """The running head of a part's right-hand pages (with the page number after it when `folio` is "head")."""
+    number = ' "\\2003\\2003" counter(page)' if folio == "head" else ""
+    return f'@page {page}:right {{ @top-right {{ content: "{_css(title)}"{number}; font: italic 8pt "Liberation Serif"; }} }}'
 
 
 def _title_page(book: dict, profile) -> str:

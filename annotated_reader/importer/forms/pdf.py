@@ -55,7 +55,7 @@ _SOFT = "‐\u00ad"  # how a typesetter marks its own (discretionary) hyphens, w
 _HYPHENS = "-‐\u00ad\ufffe\x02"  # PDFium reads a line-end hyphen as U+FFFE or U+0002
 _CUT = re.compile(rf"([^\W\d_]+(?:-[^\W\d_]+)*)[{_HYPHENS}]$")
 _HEAD_WORD = re.compile(r"^[^\W\d_]+")
-_PAGE_NUMBER = re.compile(r"^(\d+|[ivxlcdm]+)$", re.IGNORECASE)
+_PAGE_NUMBER = re.compile(r"^(\d+|[ivxlcdm]+)$")  # arabic, or the front matter's lower-case roman
 _LEADING_NUMBER = re.compile(r"^(\d+)\.?\s+(.*)$")
 
 
@@ -320,8 +320,11 @@ class _Layout:
             kept = []
             for line in lines:
                 if (head is not None and line.y >= head - 2) or (foot is not None and line.y <= foot + 2):
-                    kind = "page_numbers" if _PAGE_NUMBER.match(line.text) else "running_heads"
-                    furniture[kind] = furniture.get(kind, 0) + 1
+                    words = line.text.split()
+                    numbered = bool(words) and any(_PAGE_NUMBER.match(w) for w in (words[0], words[-1]))
+                    for kind, found in (("page_numbers", numbered), ("running_heads", len(words) > numbered)):
+                        if found:  # "41  Before the Revolution" is both
+                            furniture[kind] = furniture.get(kind, 0) + 1
                 else:
                     kept.append(line)
             self.pages[p] = kept
