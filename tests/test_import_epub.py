@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -343,3 +344,26 @@ def test_publisher_quirks(tmp_path):
     assert "covered 3 km^2 of the harbour, 10^4 tons" in thaw  # superscripts no link makes a note marker
     assert [(d["text"], d["place"].rsplit("/", 1)[1]) for d in copy.doubtful] == [("4", "ch02.xhtml:6"),
                                                                                    ("²", "ch02.xhtml:6")]
+
+
+def test_no_traceback_for_any_damage(mini_book, tmp_path):
+    """Each member removed, each document garbled, the file cut anywhere: a FormText every time, never an exception."""
+    epub = mini_book.form("epub", variant="epub3")
+    with zipfile.ZipFile(epub) as archive:
+        members = archive.namelist()
+    cases = []
+    for k, member in enumerate(members):
+        cases.append(_rewrite(epub, tmp_path / f"without-{k}.epub", lambda n, d, m=member: None if n == m else d))
+        cases.append(_rewrite(epub, tmp_path / f"garbled-{k}.epub", lambda n, d, m=member: (
+            b"<html><body><p>\x00 <<< &bogus; <i>unclosed" if n == m else d)))
+    data = epub.read_bytes()
+    for cut in range(0, len(data), max(1, len(data) // 23)):
+        (tmp_path / f"cut-{cut}.epub").write_bytes(data[:cut])
+        cases.append(tmp_path / f"cut-{cut}.epub")
+    outcomes = Counter()
+    for case in cases:
+        copy, result = import_form(case, mini_book.profile, form="epub")
+        problems = copy.problems + result.problems
+        assert all(p.message and p.file for p in problems)
+        outcomes["error" if copy.errors or result.errors else "imported"] += 1
+    assert outcomes["error"] > 0 and outcomes["imported"] > 0  # the css, the image, the acknowledgments page

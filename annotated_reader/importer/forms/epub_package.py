@@ -22,6 +22,7 @@ from lxml import html as lxml_html
 
 from ...problems import Problem
 
+# Font obfuscation (IDPF, Adobe) is allowed in DRM-free books: only these algorithms are not DRM.
 FONT_OBFUSCATION = ("http://www.idpf.org/2008/embedding", "http://ns.adobe.com/pdf/enc#RC")
 _ENTITY = re.compile(rb"&([A-Za-z][A-Za-z0-9]*);")
 
@@ -87,7 +88,7 @@ def open_package(data: bytes, name: str, problems: list[Problem]) -> Package | N
         fail(f"the EPUB is damaged: {bad} cannot be read ({detail})",
              "Download or copy the EPUB again; the file is incomplete.", "epub-damaged", f"{name}/{bad}")
         return None
-    return _load(archive, data, name, problems)
+    return _load(data, name, problems)
 
 
 def _drm(archive: zipfile.ZipFile, names: set[str]) -> str:
@@ -114,7 +115,8 @@ def _drm(archive: zipfile.ZipFile, names: set[str]) -> str:
             + (f", e.g. {encrypted[0]}" if encrypted[0] else ""))
 
 
-def _load(archive: zipfile.ZipFile, data: bytes, name: str, problems: list[Problem]) -> Package | None:
+def _load(data: bytes, name: str, problems: list[Problem]) -> Package | None:
+    """EbookLib's reading of the package: the spine's XHTML documents parsed, the nav (or NCX) flattened."""
     from ebooklib import epub
 
     reader = epub.EpubReader(BytesIO(data), {"ignore_ncx": True})
@@ -144,14 +146,14 @@ def _load(archive: zipfile.ZipFile, data: bytes, name: str, problems: list[Probl
                 "The EPUB is damaged: download or copy it again.", "epub-missing-spine-item"))
             continue
         path = posixpath.normpath(posixpath.join(opf_dir, item.file_name))
-        if item.__class__.__name__ == "EpubNav":
+        if isinstance(item, epub.EpubNav):
             nav_path = path
             continue
         if not item.media_type or "html" not in item.media_type:
             continue
         docs.append(Doc(len(docs), path, parse_document(item.content), linear != "no"))  # as stored
     for item in book.get_items():
-        if item.__class__.__name__ == "EpubNav":
+        if isinstance(item, epub.EpubNav):
             nav_path = nav_path or posixpath.normpath(posixpath.join(opf_dir, item.file_name))
     if any(p.severity == "error" for p in problems):
         return None
@@ -162,20 +164,27 @@ def _load(archive: zipfile.ZipFile, data: bytes, name: str, problems: list[Probl
                 doc.ids.setdefault(ident, element)
             elif isinstance(element.tag, str) and etree.QName(element).localname == "a" and element.get("name"):
                 doc.ids.setdefault(element.get("name"), element)
-    nav = []
+    metadata = dict(book.metadata.get(epub.NAMESPACES["DC"]) or {})
+    return Package(docs, nav_entries(book.toc or [], opf_dir), metadata, reader.opf_file, nav_path)
 
-    def walk(entries, depth: int, ancestors: tuple[int, ...]) -> None:
-        for entry in entries:
-            section, children = (entry if isinstance(entry, tuple) else (entry, []))
-            href = getattr(section, "href", "") or ""
-            path, _, fragment = href.partition("#")
+
+def nav_entries(toc: list, opf_dir: str) -> list[tuple[str, str, str | None, int, tuple[int, ...]]]:
+    """EbookLib's table of contents (nested Links and Sections) flattened in reading order.
+
+    Each entry: (label, document path in the zip, fragment, depth, indexes of its ancestors).
+    """
+    entries: list[tuple[str, str, str | None, int, tuple[int, ...]]] = []
+
+    def walk(items: list, depth: int, ancestors: tuple[int, ...]) -> None:
+        for item in items:
+            section, children = item if isinstance(item, tuple) else (item, [])
+            path, _, fragment = (getattr(section, "href", "") or "").partition("#")
             full = posixpath.normpath(posixpath.join(opf_dir, unquote(path))) if path else ""
-            nav.append(((getattr(section, "title", "") or "").strip(), full, fragment or None, depth, ancestors))
-            walk(children, depth + 1, ancestors + (len(nav) - 1,))
+            entries.append(((getattr(section, "title", "") or "").strip(), full, fragment or None, depth, ancestors))
+            walk(children, depth + 1, ancestors + (len(entries) - 1,))
 
-    walk(book.toc or [], 0, ())
-    metadata = {key: value for key, value in (book.metadata.get(epub.NAMESPACES["DC"]) or {}).items()}
-    return Package(docs, nav, metadata, reader.opf_file, nav_path)
+    walk(toc, 0, ())
+    return entries
 
 
 def parse_document(content: bytes) -> etree._Element:
@@ -190,7 +199,11 @@ def parse_document(content: bytes) -> etree._Element:
     try:
         return etree.fromstring(content, _xml_parser())
     except etree.XMLSyntaxError:
+        pass
+    try:
         return lxml_html.document_fromstring(content)
+    except (etree.ParserError, ValueError):  # nothing to read (an empty file): an empty document
+        return etree.Element("html")
 
 
 def _xml_parser() -> etree.XMLParser:
