@@ -236,6 +236,15 @@ def test_heading_matching_rules():
     assert split_number("I Was There") == (None, "I Was There")
 
 
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_mini_epub_places_annotations_on_the_same_passages(mini_book, tmp_path, variant):
+    from bookforms.compare import compare_placements
+
+    diff = compare_placements(mini_book, mini_book.form("epub", variant=variant), tmp_path)
+    assert diff.reference.placed == diff.reference.annotations == 7
+    assert diff.form.placed == 7 and diff.same, (diff.moved, diff.lost, diff.gained)
+
+
 @pytest.mark.real_text
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_real_epub_same_parts_words_and_notes(real_book, variant):
