@@ -192,7 +192,7 @@ class Edition:
             top = self._part_header(slug, keys, edition="full")
             notes = template("notes.html").render(items=[(n, a, self._annotation_html(a), self._sources_html(a)) for n, (a, _) in enumerate(placement.matches, 1)],
                                                   orphans=placement.orphans)
-        return _after_h1(body, top) + notes, keys
+        return _after_h1(body, top.strip()) + notes, keys  # stripped: the notes code rebuilds the reading text around it
 
     def link_terms(self, tm: TextMap, slug: str, boundaries: list[int]):
         """Term and person triggers for every linkable run; `boundaries` (sorted) are highlight edges."""

@@ -16,6 +16,7 @@ from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 
 from annotated_reader.edition import Edition, Options, without_triggers
+from annotated_reader.notes import CONFIG_PATH as NOTES_CONFIG, config_js as notes_config_js
 from annotated_reader.export import build_exports, export_files
 from annotated_reader.figures import ATLAS_HINT
 from annotated_reader.render import resolve_links
@@ -66,6 +67,7 @@ def on_files(files: Files, config):
         files.append(File.generated(config, f"{ARCHIVE_DIR}/{name}", content=b""))
     if not edition.figures.has_atlas:  # the maps still show their places, and their captions say what is missing
         log.warning(f"annotated-reader: {ATLAS_HINT}")
+    files.append(File.generated(config, NOTES_CONFIG, content=notes_config_js(edition)))  # readers' notes (docs/assets/notes)
     shim = shim_source(_state["root"])
     if shim:
         files.append(File.generated(config, "assets/vendor/iframe-worker/shim.js", abs_src_path=str(shim)))
@@ -94,10 +96,11 @@ def on_page_content(html, page, config, files):
         _state["linked"][page.file.src_uri] = html
         html = without_triggers(html)
     _state["titles"][page.file.url] = page.title or ""
-    if slug and edition.book.has_text:
-        _state["search"].extend(part_documents(page.file.url, page.title or slug, html))
-    elif not slug and page.file.src_uri[:-3] not in REFERENCE_PAGES:  # reference entries come from the data
-        _state["search"].extend(page_documents(page.file.url, page.title or "", html))
+    with edition.timed("search"):
+        if slug and edition.book.has_text:
+            _state["search"].extend(part_documents(page.file.url, page.title or slug, html))
+        elif not slug and page.file.src_uri[:-3] not in REFERENCE_PAGES:  # reference entries come from the data
+            _state["search"].extend(page_documents(page.file.url, page.title or "", html))
     return html
 
 

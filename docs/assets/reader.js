@@ -64,7 +64,7 @@
     var head = d.createElement("p");
     head.className = "ra-pop-title";
     var strong = d.createElement("strong");
-    strong.textContent = "Annotation " + t.textContent.trim();
+    strong.textContent = t.getAttribute("data-title") || "Annotation " + t.textContent.trim(); // a reader's own note: "My note"
     head.appendChild(strong);
     var kind = note.querySelector(".ra-kind");
     if (kind) head.appendChild(d.createTextNode(" \u00b7 " + kind.textContent));
