@@ -271,12 +271,11 @@ def _one_digit_off(found: int, wanted: int) -> bool:
     return len(long) - len(short) == 1 and any(long[:k] + long[k + 1:] == short for k in range(len(long)))
 
 
-def to_superscripts(text: str, chosen: list[PlainCandidate]) -> str:
-    """`text` (split into lines as split_lines does) with the chosen candidates as superscript digits."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+def to_superscripts(lines: dict[int, str], chosen: list[PlainCandidate]) -> dict[int, str]:
+    """The lines ({number: text}) with the chosen candidates written as superscript digits."""
+    out = dict(lines)
     for cand in sorted(chosen, key=lambda c: (c.line, -c.col)):
-        line = lines[cand.line - 1]
+        line = out[cand.line]
         start = cand.col - 1
-        end = start + len(str(cand.value))
-        lines[cand.line - 1] = line[:start] + superscript(cand.value) + line[end:]
-    return "\n".join(lines)
+        out[cand.line] = line[:start] + superscript(cand.value) + line[start + len(str(cand.value)):]
+    return out

@@ -35,8 +35,6 @@ def import_text(text: str, profile: Profile, source_name: str, marker_style: str
     `marker_style` says how the text carries note markers (forms.MARKER_STYLES).
     """
     plain = None
-    if marker_style == "plain":
-        text, plain = _plain_markers(text, profile, source_name)
     result = ImportResult(source_name, {})
     repairs, problems = result.repairs, result.problems
     raw_lines = split_lines(text)
@@ -66,6 +64,8 @@ def import_text(text: str, profile: Profile, source_name: str, marker_style: str
     body_start = layout.parts[0].heading_line if layout.parts else len(lines)
     rules = JoinRules(frozenset(profile.abbreviations), profile.short_block_words, profile.hyphen_default,
                       build_vocabulary([l.text for l in lines if l.number >= body_start]))
+    if marker_style == "plain":
+        plain = _plain_markers(layout, profile, rules, source_name, raw)
     lifted: list[Block] = []
     markers_of = {}
     for place in layout.parts:
@@ -100,36 +100,26 @@ def import_text(text: str, profile: Profile, source_name: str, marker_style: str
     return result
 
 
-def _plain_markers(text: str, profile: Profile, source_name: str) -> tuple[str, dict]:
+def _plain_markers(layout: Layout, profile: Profile, rules: JoinRules, source_name: str,
+                   raw: dict[int, str]) -> dict:
     """Plain-digit markers made superscripts where the sequence makes them certain; the rest listed.
 
-    A first, silent pass finds the parts, their bodies (plates lifted) and
-    their note counts, exactly as the import does; each part's glued digit
-    runs are then read against its 1, 2, 3 ... sequence (markers.choose_sequence).
-    The chosen ones become superscript digits, so the import proper links,
-    repairs and counts them as it does printed superscripts; the others stay
-    text and are reported as doubtful with their line and why.
+    Each part's glued digit runs (plates lifted, as the import does) are read
+    against its 1, 2, 3 ... sequence and its note count (markers.choose_sequence).
+    The chosen ones become superscript digits in the part's lines, so the rest
+    of the import links, repairs and counts them as it does printed
+    superscripts; the others stay text, and those that may be a missing
+    note's marker are reported as doubtful with their line and why.
     """
-    raw_lines = split_lines(text)
-    raw = {line.number: line.text for line in raw_lines}
     scratch: list[Repair] = []
-    found: list[Problem] = []
-    lines = clean_lines(raw_lines, profile.line_start_artefacts, scratch)
-    contents_line = _line_of(lines, profile.contents_heading, 0) if profile.contents_heading else None
-    lines, _ = _drop_artefacts(lines, profile, contents_line or 0, scratch)
-    layout = find_layout(lines, blocks_of(lines), profile, source_name, found)
+    section = parse_notes(layout.notes, list(profile.parts), rules, source_name, layout.notes_line or 0,
+                          scratch, [])
     report = {"sequence": 0, "not_markers": 0, "doubtful": [], "unlinked_notes": []}
-    if any(p.severity == "error" for p in found) or layout.notes_line is None:
-        return text, report
-    rules = JoinRules(frozenset(profile.abbreviations), profile.short_block_words, profile.hyphen_default)
-    # only the note counts matter here, so hyphen repairs need no vocabulary
-    section = parse_notes(layout.notes, list(profile.parts), rules, source_name, layout.notes_line, scratch, found)
     chosen: list[PlainCandidate] = []
     for place in layout.parts:
         body, _, _ = lift_plates(place.body, profile.plate_credit, profile.plate_max_gap,
                                  lambda b: _is_section(b, profile), scratch)
-        candidates = plain_candidates([Line(line.number, raw[line.number])
-                                       for b in body if not _is_section(b, profile) for line in b.lines])
+        candidates = plain_candidates([line for b in body if not _is_section(b, profile) for line in b.lines])
         notes = section.notes.get(place.spec.slug, [])
         picked, why = choose_sequence(candidates, len(notes))
         chosen.extend(candidates[i] for i in picked)
@@ -142,7 +132,14 @@ def _plain_markers(text: str, profile: Profile, source_name: str) -> tuple[str, 
         report["unlinked_notes"] += [{"part": place.spec.slug, "note": n.number, "line": n.line}
                                      for n in notes if n.number not in marked]
     report["sequence"] = len(chosen)
-    return to_superscripts(text, chosen), report
+    texts = {line.number: line.text for place in layout.parts for b in place.body for line in b.lines}
+    converted = to_superscripts({c.line: texts[c.line] for c in chosen}, chosen)
+    for place in layout.parts:
+        for block in place.body:
+            block.lines[:] = [Line(l.number, converted[l.number]) if l.number in converted else l
+                              for l in block.lines]
+    raw.update(converted)
+    return report
 
 
 def _items(body: list[Block], profile: Profile, rules: JoinRules, repairs: list[Repair]) -> list:
