@@ -25,6 +25,7 @@ from .yamlsource import YamlDoc, read_yaml
 # The keys whose text is rendered as Markdown (edition.py, exports): bodies, sources, synopses,
 # discussion questions, timeline events, and the short and long texts of glossary and people entries.
 MARKDOWN_KEYS = {"body", "sources", "synopsis", "questions", "event", "short", "long"}
+_ESCAPED_LT = re.compile(r"\\(?:x3c|u003c|U0000003c)", re.IGNORECASE)  # "<" spelled in a double-quoted YAML string
 _LINK_TARGET = re.compile(r"\]\(\s*<?((?:[^\s()<>]|\([^\s()]*\))+)")  # [text](target), one level of parentheses
 HINT = (f"Write it in Markdown (*emphasis*, [text](https://...)) or remove it; the HTML kept is "
         f"{', '.join(sorted(ALLOWED_TAGS))} (links: http, https, mailto and the site's own part:/term:/... links).")
@@ -83,8 +84,9 @@ def _lost(tag: str, attrs: list[tuple[str, str | None]]) -> str:
 
 def removed_html(text: str) -> list[Removal]:
     """Everything in the Markdown `text` that the site's sanitizer removes, in source order."""
-    if "<" not in text and "](" not in text:
-        return []  # no HTML and no link: nothing to remove (most texts)
+    links = [link for link in _LINK_TARGET.finditer(text) if _link_removed(link.group(1))]
+    if "<" not in text and not links:
+        return []  # no HTML and no link the sanitizer drops: most texts, and no Markdown needed
     md = _converter()
     html = md.reset().convert(text)  # before sanitizing: what Markdown made of the text
     found: list[Removal] = []
@@ -98,13 +100,18 @@ def removed_html(text: str) -> list[Removal]:
             message = _lost(tag, attrs)
             if message:
                 found.append(Removal(max(at, 0), raw.split("\n")[0], message))
-    for link in _LINK_TARGET.finditer(text):
+    for link in links:
         url = link.group(1)
-        if url.split(":", 1)[0] in SITE_PAGES or f'href="{escape(url, quote=True)}"' not in html:
-            continue  # our own schemes (site links before sanitizing), or not a link (in code, say)
-        if 'href="' not in sanitize(f'<a href="{escape(url, quote=True)}">x</a>'):
+        if f'href="{escape(url, quote=True)}"' in html:  # a link indeed, not text in a code span
             found.append(Removal(link.start(1), url, f'the link target "{url[:40]}" will be removed (its scheme is not allowed)'))
     return sorted(found, key=lambda r: r.offset)
+
+
+def _link_removed(url: str) -> bool:
+    """Whether the sanitizer drops a Markdown link's target (our own schemes become site links before it runs)."""
+    if url.split(":", 1)[0] in SITE_PAGES:
+        return False
+    return 'href="' not in sanitize(f'<a href="{escape(url, quote=True)}">x</a>')
 
 
 @lru_cache(maxsize=1)
@@ -121,10 +128,14 @@ def raw_html_warnings(directory: Path, root: Path) -> list[Problem]:
             display = str(path.resolve().relative_to(root.resolve()))
         except ValueError:
             display = str(path)
+        source = path.read_text(encoding="utf-8-sig", errors="replace")
+        if "<" not in source and not _ESCAPED_LT.search(source) and not any(
+                _link_removed(m.group(1)) for m in _LINK_TARGET.finditer(source)):
+            continue  # no tag (written or escaped), no link the sanitizer drops: nothing to parse the file for
         doc = read_yaml(path, display)
         if doc.data is None:
             continue  # load.py reports what is wrong with the file
-        lines = path.read_text(encoding="utf-8-sig", errors="replace").split("\n")
+        lines = source.split("\n")
         for keys, text, ident in _markdown_values(doc.data, (), ""):
             removals = removed_html(text)
             if removals:

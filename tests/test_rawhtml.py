@@ -105,3 +105,13 @@ def test_the_check_follows_the_sanitizer_not_a_list_of_its_own():
     for text in dropped:
         assert removed_html(text), text
         assert markdown_to_html(text) != markdown.markdown(text), text
+
+
+def test_a_tag_spelled_with_a_yaml_escape_is_reported_at_its_value(tmp_path):
+    body = '    body: "Signed \\u003cscript>alert(1)\\u003c/script> twice."\n'
+    files = {"glossary.yml": GLOSSARY, "people.yml": PEOPLE, "timeline.yml": TIMELINE,
+             "mini-chapter.yml": ANNOTATIONS.replace(LETTER_BODY, body)}
+    root = make_project(tmp_path, annotations=files)
+    found = html_warnings(root)
+    assert [(p.line, p.col, p.id) for p in found] == [(*place_of(root, "mini-chapter.yml", '"Signed'), "mini-letter")]
+    assert "the HTML tag <script> will be removed with its content" in found[0].message
