@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from ..problems import Problem
@@ -47,6 +48,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--root", default=".", help="the project folder, for the book's parts (default: the current folder)")
     p.add_argument("--force", action="store_true",
                    help="replace the annotations of existing part files (their synopsis and questions are kept)")
+    p.add_argument("--author", default="", help="readers' notes (the site's \"Export my notes\"): the author of the new entries "
+                   "(default: the name in the export, if any)")
     p.set_defaults(func=cmd_import_annotations)
 
 
@@ -139,6 +142,8 @@ def cmd_import_annotations(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     read = read_file(Path(args.file), args.file, book.slugs)
     out_dir = Path(args.out_dir) if args.out_dir else root / "annotations"
+    if _is_notes(Path(args.file)):
+        return _import_notes(args, root, read, out_dir)
     plan = plan_import(read, book.slugs, out_dir, args.force)
     if plan.problems:
         _print(plan.problems)
@@ -151,6 +156,42 @@ def cmd_import_annotations(args: argparse.Namespace) -> int:
           f"wrote {len(plan.writes)} file(s){': ' + files if files else ''}"
           + (f"; {len(plan.unchanged)} unchanged" if plan.unchanged else "") + ".")
     return EXIT_OK
+
+
+def _is_notes(path: Path) -> bool:
+    from .notes import is_notes_export
+
+    try:
+        return is_notes_export(path.read_bytes())
+    except OSError:
+        return False
+
+
+def _import_notes(args: argparse.Namespace, root: Path, read, out_dir: Path) -> int:
+    """A reader's notes: appended as new entries; a note that does not place is reported, not written."""
+    from .notes import plan_notes
+
+    placed = _place(root) if not read.problems else None
+    if placed is not None and not placed.parts:
+        print(f"{root / 'docs' / 'book'}:1:1: error: no imported text, so the notes' anchors cannot be checked. "
+              "Run `reader import <your copy>` first.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    if placed is None and not read.problems:
+        return EXIT_PROBLEMS
+    plan, skipped, ids = plan_notes(read, placed, out_dir, args.author) if placed else (None, [], [])
+    problems = plan.problems if plan else read.problems
+    if problems:
+        _print(problems)
+        print(f"reader import-annotations: {len(problems)} problem(s); nothing was written.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    _print([replace(p, severity="warning") for p in skipped])
+    for path, text in plan.writes.items():
+        _write(path, text)
+    files = ", ".join(f"{p.name} (+{plan.counts[p]})" for p in plan.writes)
+    print(f"reader import-annotations: {len(read.annotations)} reader note(s) read from {args.file}; "
+          f"added {len(ids)} as new annotations{': ' + files if files else ''}"
+          + (f"; {len(skipped)} not written (see above)" if skipped else "") + ". New ids: " + (", ".join(ids) or "none") + ".")
+    return EXIT_OK if ids or not skipped else EXIT_PROBLEMS
 
 
 def _book(root: Path):
