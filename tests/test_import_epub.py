@@ -288,7 +288,8 @@ QUIRKS = {
     "part1.xhtml": _page("<h1>Part One</h1>"),
     "ch01.xhtml": _page('<h1 class="ct"><span>Chapter 1</span><br/>The Frost Fair</h1>\n'
                         "<p>The river froze&nbsp;solid in the first week, and the stalls went up on the ice "
-                        'before any\u00adone had tested it.<a id="r1" href="notes.xhtml#n1"><sup>1</sup></a></p>\n'
+                        '<a id="page_8"/>before any\u00adone had tested it.<a id="r1" href="notes.xhtml#n1"><sup>1</sup>'
+                        '</a><span class="pagenum" id="p9">9</span></p>\n'
                         "<p><i>Skate to the bridge,<br/>\nskate to the tower,</i><br/>\nthe children sang.</p>"),
     "ch01b.xhtml": _page('<div epub:type="pagebreak" title="11"></div><p>By February the fair had<span '
                          'epub:type="pagebreak" title="12"/> a printing press of its own.<a id="r2" '
@@ -305,6 +306,8 @@ QUIRKS = {
                          "Printer's ledger, fol. 9.</p>\n<p>A second paragraph of that note.</p>\n"
                          '<p><a id="n3" href="ch01b.xhtml#r3">3</a> Ledger, fol. 10.</p>\n'
                          '<p><a id="n4" href="ch01b.xhtml#r4">4</a> Ledger, fol. 11.</p>', typed=False),
+    "index.xhtml": _page('<h1>Index</h1>\n<p>fair, on the ice, <a href="ch01.xhtml#page_8">8</a>, '
+                         '<a href="ch01.xhtml#p9">9</a></p>', typed=False),
 }
 QUIRKS_NAV = ('<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml" '
               'xmlns:epub="http://www.idpf.org/2007/ops"><head><title>n</title></head><body>'
@@ -337,11 +340,11 @@ def test_publisher_quirks(tmp_path):
     profile = parse_profile(QUIRKS_PROFILE, "quirks.yml")
     copy, result = import_form(path, profile)
     assert copy.problems == [] and result.problems == [], [p.text() for p in result.problems]
-    # the page of part two (part one's is front matter), and the print edition's page-break markers
-    assert copy.furniture == {"documents outside the parts": 1, "page markers": 2, "notes headings in the text": 1}
+    # the page of part two (part one's is front matter) and the index; the print edition's page markers
+    assert copy.furniture == {"documents outside the parts": 2, "page markers": 3, "notes headings in the text": 1}
     assert copy.markers == {"link": 5}
     frost, thaw = result.files["frost-fair.md"], result.files["thaw.md"]
-    assert "froze\u00a0solid" in frost and "before anyone had tested it.[^1]" in frost
+    assert "froze\u00a0solid" in frost and "before anyone had tested it.[^1]\n" in frost  # index links: no notes
     assert "*Skate to the bridge,*  \n*skate to the tower,*  \nthe children sang." in frost
     assert "printing press of its own.[^2]" in frost  # the chapter's second file
     assert "ballads and almanacs.[^3]\u200b[^4]" in frost  # two markers side by side stay two

@@ -39,8 +39,8 @@ from ..notes import normalize_name
 from ..profile import PartSpec, Profile
 from . import FormText, Place
 from .epub_package import Doc, Package, open_package
-from .xhtml_blocks import (HEADINGS, NUMBER_TEXT, REF, REF_END, REF_MARK, Blocks, Item, block_of, has_block_children,
-                           is_block, plain_text, tag_of, types_of)
+from .xhtml_blocks import (HEADINGS, NUMBER_TEXT, REF, REF_END, REF_MARK, Blocks, Item, block_of, classes_of,
+                           has_block_children, is_block, plain_text, tag_of, types_of)
 
 _CHAPTER = re.compile(r"^(?:(?:chapter|part)\s+)?(\d+|[ivxlc]+(?=\W))[.:)]?\s+(.*)$", re.I)
 _NOTE_NUMBER = re.compile(r"^[\[(]?(\d+)(?:[.)\]]|\s*[.:]\s)\s*")  # "12. ", "[12] ", "12) "
@@ -200,21 +200,35 @@ class Reader:
                     continue
                 candidates.append((link, doc, target[0], target[1], typed, number.group(1) if number else ""))
         typed_docs = {c[1].index for c in candidates if c[4]}  # where references are typed, only those count
+        back_matter = {doc.index for doc in self.docs if _first_heading(doc) in BACK_MATTER - {"notes", "endnotes"}}
         for link, doc, target_doc, target, typed, shown in candidates:
             if doc.index in typed_docs and not typed:
                 continue
             if not typed:
-                if "pagebreak" in types_of(target) or "backlink" in types_of(link):
-                    continue
+                if "pagebreak" in types_of(target) or "backlink" in types_of(link) or doc.index in back_matter:
+                    continue  # a page anchor, a way back, or a page number in the index
                 back = self.points_back(target, target_doc, link)
                 if back and (target_doc.index, target.sourceline or 0) < (doc.index, link.sourceline or 0):
                     continue  # a back-link from a note to its reference
-                if not back and target_doc is doc and (target.sourceline or 0) <= (link.sourceline or 0):
+                if not back and (target_doc is doc and (target.sourceline or 0) <= (link.sourceline or 0)
+                                 or not self.looks_like_note(target, shown)):
                     continue
             self.ref_of[link] = len(self.refs)
             self.refs.append(Ref(link, doc, target, target_doc, shown))
         for ref in self.refs:
             self.skip.update(self.note_blocks(ref))
+
+    @staticmethod
+    def looks_like_note(target: etree._Element, shown: str) -> bool:
+        """A plain link's target without a link back: a note if it starts with the number or is a list item."""
+        block = target if is_block(target) else block_of(target)
+        if block is None:
+            return False
+        words = types_of(block) | classes_of(block)
+        if tag_of(block) in ("li", "aside", "dd") or any("note" in w for w in words):
+            return True
+        number = _NOTE_NUMBER.match(plain_text(block) + " ") or re.match(r"^[\[(]?(\d+)[\])]?\s", plain_text(block))
+        return bool(number) and number.group(1) == shown
 
     def points_back(self, target: etree._Element, target_doc: Doc, link: etree._Element) -> bool:
         """Does the note at `target` link back to the block of `link`?"""
@@ -528,6 +542,12 @@ class Reader:
                             not any(a in covered for a in block.iterancestors()):
                         self.doubt(doc, block.sourceline, plain_text(block)[:80],
                                    "a note no reference in the text points to: left out", 0)
+
+
+def _first_heading(doc: Doc) -> str:
+    """The normalized text of the document's first heading ("" if none)."""
+    heading = next((e for e in doc.root.iter() if isinstance(e.tag, str) and tag_of(e) in HEADINGS), None)
+    return normalize_heading(plain_text(heading)) if heading is not None else ""
 
 
 def _ends_with_credit(text: str, credit: str | None) -> bool:

@@ -30,6 +30,7 @@ BLOCK_TAGS = frozenset("""p div blockquote section article aside figure figcapti
 HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 ITALIC = frozenset("i em cite dfn var".split())
 BOLD = frozenset("b strong".split())
+PAGE_NUMBER_CLASSES = frozenset("pagebreak pagenum page-number pagenumber".split())  # the print edition's page
 FIGURE_CLASSES = frozenset("figure plate illustration".split())
 SKIP = frozenset("script style head title nav img svg math audio video object iframe rt rp".split())
 
@@ -140,7 +141,7 @@ class Blocks:
         if name in SKIP or (name == "aside" and types_of(element) & {"footnote", "endnote", "rearnote", "note"}
                             and not self.note):
             return True
-        if "pagebreak" in types_of(element):
+        if "pagebreak" in types_of(element) or classes_of(element) & PAGE_NUMBER_CLASSES:
             self.reader.counts["page markers"] += 0 if self.note else 1
             return True
         return False
