@@ -361,3 +361,14 @@ def test_stray_glued_digits_never_move_a_marker(mini_book):
 
 def _contexts(markdown: str) -> dict[int, str]:
     return {n: re.sub(r"\d", "", where)[-20:] for n, where in marker_contexts(markdown).items()}
+
+
+@pytest.mark.parametrize("cut, rest, seen, expected", [
+    ("day-to-", "day chores", "they ate today", "day-to-day chores"),       # not "day-today"
+    ("Ivanov-", "Petrov met", "", "Ivanov-Petrov met"),                   # a capital never continues a word
+    ("nation-", "alist views", "", "nationalist views"),                  # an ordinary cut is joined
+])
+def test_compound_cuts_keep_their_hyphen(cut, rest, seen, expected):
+    lines = ["CONTENTS", "PREFACE", f"It was said once. {seen}. They spoke of {cut}", f"{rest} at length.", "",
+             "x" * 70]
+    assert expected in read("\n".join(lines)).text

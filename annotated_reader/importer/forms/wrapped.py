@@ -393,9 +393,11 @@ def _join(text: str, nxt: str, rules: JoinRules, joins: Counter, copy: FormText,
     """Join a wrapped line to the next; a word cut at the line end is repaired from the book's vocabulary.
 
     Where the book has neither the joined nor the hyphenated form elsewhere,
-    a cut between two words the book uses on their own ("well-" / "armed") keeps
-    its hyphen: a line end breaks a compound at its hyphen far more often than
-    it splits a word into two real words.
+    the cut keeps its hyphen when it is surely a compound's: between two words
+    the book uses on their own ("well-" / "armed"), after a part that already
+    has a hyphen ("day-to-" / "day"), or before a capital ("Saltykov-" /
+    "Shchedrin"), since a line end breaks a compound at its hyphen far more
+    often than it splits a word into two real words.
     """
     cut, first = _cut(text), _FIRST.match(nxt)
     if not (cut and first):
@@ -403,11 +405,19 @@ def _join(text: str, nxt: str, rules: JoinRules, joins: Counter, copy: FormText,
         return f"{text} {nxt}"
     left, right = cut.group(1), first.group(0)
     word, kind, reason = decide_hyphen(left, right, rules)
+    if "-" in left and not rules.vocabulary[(left + right).lower()]:
+        reason = "neither form seen elsewhere"  # "day-to-" + "day" is no "today": only whole compounds count
     last = left.split("-")[-1].lower()
-    if "neither form" in reason and len(last) >= 4 and len(right) >= 3 and \
-            min(rules.vocabulary[last], rules.vocabulary[right.lower()]) >= 1:
-        word, kind = f"{left}-{right}", "keep-hyphen"
-        reason = f'neither form seen elsewhere, but "{last}" and "{right}" are words of the book'
+    if "neither form" in reason:
+        why = ""
+        if len(last) >= 4 and len(right) >= 3 and min(rules.vocabulary[last], rules.vocabulary[right.lower()]) >= 1:
+            why = f'"{last}" and "{right}" are words of the book'
+        elif "-" in left:
+            why = f'"{left}-" is already a compound'
+        elif right[0].isupper():
+            why = f'"{right}" starts with a capital'
+        if why:
+            word, kind, reason = f"{left}-{right}", "keep-hyphen", f"neither form seen elsewhere, but {why}"
     joins[kind] += 1
     if kind == "keep-hyphen" or "default" in reason:
         copy.repairs.append({"kind": kind, "file": name, "line": line,
