@@ -137,3 +137,15 @@ def test_real_wrapped_places_888_on_the_same_passages(tmp_path, real_book, marke
     assert diff.same, (diff.moved[:3], diff.lost[:3], diff.gained[:3])
     # the same passages; a few are spelled a hyphen apart where a line-end cut was repaired otherwise
     assert len(diff.respelled) <= 5, diff.respelled
+
+
+def test_a_text_export_with_plain_digit_markers_is_linked_by_sequence(tmp_path, capsys):
+    from annotated_reader.importer.markers import SUPERSCRIPTS
+
+    source = tmp_path / "book.txt"
+    source.write_text(MINI_TEXT.read_text(encoding="utf-8").translate(str.maketrans(SUPERSCRIPTS, "0123456789")),
+                      encoding="utf-8")
+    code, out, err = run(capsys, source)
+    assert code == 0, err
+    assert "form: text (detected)" in out and "note markers found by: sequence 23" in out
+    assert "notes linked: 23/23" in out

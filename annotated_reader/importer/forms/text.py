@@ -16,13 +16,26 @@ from . import FormText
 WRAP_WIDTH = 100  # no printed line is this long; a paragraph of prose almost always is
 WRAPPED_SHARE = 0.02  # at most this share of long lines still reads as wrapped (a URL, a table row)
 MIN_LINES = 20  # fewer lines than this tell nothing about wrapping
+_SUPERSCRIPT = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 
 
 def read(data: bytes, name: str, profile: Profile) -> FormText:
-    """The decoded text as it is; an undecodable byte is a problem at its line and column."""
+    """The decoded text as it is; an undecodable byte is a problem at its line and column.
+
+    An export without a single superscript digit carries its note markers as
+    plain digits (a converter's "Save as text"); the pipeline then links them by
+    their sequence (marker_style "plain").
+    """
     text, problems = decode_source(data, name)
     html = html_problem(text or "", name)
-    return FormText("text", text or "", None, problems=[html] if html else problems)
+    copy = FormText("text", text or "", None, problems=[html] if html else problems)
+    if text and not html:
+        found = len(_SUPERSCRIPT.findall(text))
+        if found:
+            copy.markers["superscript"] = found
+        else:
+            copy.marker_style = "plain"
+    return copy
 
 
 def looks_wrapped(data: bytes) -> bool:
