@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import ctypes
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -113,6 +114,7 @@ class _Pdfium:
         self.text_object = proto(raw.FPDFText_GetTextObject, vp, vp, i)
         self.font_size = proto(raw.FPDFText_GetFontSize, d, vp, i)
         self.origin = proto(raw.FPDFText_GetCharOrigin, i, vp, i, ctypes.POINTER(d), ctypes.POINTER(d))
+        self.box = proto(raw.FPDFText_GetCharBox, i, vp, i, *[ctypes.POINTER(d)] * 4)
         self.font = proto(raw.FPDFTextObj_GetFont, vp, vp)
         self.font_name = proto(raw.FPDFFont_GetBaseFontName, ctypes.c_size_t, vp, ctypes.c_char_p, ctypes.c_size_t)
         self.weight = proto(raw.FPDFFont_GetWeight, i, vp)
@@ -132,6 +134,14 @@ class _Pdfium:
             bold = self.weight(font) >= 600 or any(w in name for w in ("bold", "black", "heavy"))
             self._styles[font] = (ITALIC if italic else 0) | (BOLD if bold else 0)
         return self._styles[font]
+
+    def gap(self, textpage: int, index: int) -> float:
+        """The white space between character `index - 1` and character `index` (in page units)."""
+        left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+        self.box(textpage, index - 1, ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom), ctypes.byref(top))
+        end = right.value
+        self.box(textpage, index, ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom), ctypes.byref(top))
+        return left.value - end
 
     def position(self, textpage: int, index: int) -> tuple[float, float]:
         self.origin(textpage, index, ctypes.byref(self._x), ctypes.byref(self._y))
@@ -252,7 +262,9 @@ def _page_lines(index: int, textpage, pdfium: _Pdfium) -> list[Line]:
         x, y = pdfium.position(handle, start)
         style = pdfium.style(obj)
         if line is not None and abs(y - line.y) <= 0.2 * line.size:
-            pass
+            if objects[start - 1] and line.runs and line.runs[-1][0] is not None and piece[:1] != " " \
+                    and not _rtl(text[start - 1]) and not _rtl(text[start]) and pdfium.gap(handle, start) > 0.15 * size:
+                line.add(None, " ")  # a word space PDFium did not see (after a narrow ’, say)
         elif line is not None and size < 0.85 * line.size and 0 < y - line.y < 0.7 * line.size:
             style = SUP  # smaller and raised: a superscript on this line
         else:
@@ -286,6 +298,16 @@ def _page_lines(index: int, textpage, pdfium: _Pdfium) -> list[Line]:
     return lines
 
 
+def _edges(line: Line) -> list[str]:
+    words = line.text.split()
+    return [words[0], words[-1]] if words else []
+
+
+def _rtl(char: str) -> bool:
+    """Right-to-left letters (Arabic, Hebrew) are placed in visual order: their gaps say nothing of spaces."""
+    return unicodedata.bidirectional(char) in ("R", "AL")
+
+
 def _mode(values, default: float = 0.0) -> float:
     counts = Counter(values)
     return counts.most_common(1)[0][0] if counts else default
@@ -316,18 +338,24 @@ class _Layout:
         head = next((y for y, n in tops.most_common(1) if n >= need), None)
         foot = next((y for y, n in bottoms.most_common(1) if n >= need), None)
         furniture = self.copy.furniture
+        dropped: list[tuple[int, Line]] = []
         for p, lines in enumerate(self.pages):
             kept = []
             for line in lines:
                 if (head is not None and line.y >= head - 2) or (foot is not None and line.y <= foot + 2):
-                    words = line.text.split()
-                    numbered = bool(words) and any(_PAGE_NUMBER.match(w) for w in (words[0], words[-1]))
-                    for kind, found in (("page_numbers", numbered), ("running_heads", len(words) > numbered)):
-                        if found:  # "41  Before the Revolution" is both
-                            furniture[kind] = furniture.get(kind, 0) + 1
+                    dropped.append((p, line))
                 else:
                     kept.append(line)
             self.pages[p] = kept
+        # a page number runs with the page: its value minus the page's index is the same on every page
+        offsets = Counter(int(w) - p for p, line in dropped for w in _edges(line) if w.isdigit())
+        offset = _mode(offsets, None)
+        for p, line in dropped:
+            words = line.text.split()
+            numbered = any(_PAGE_NUMBER.match(w) and (not w.isdigit() or int(w) - p == offset) for w in _edges(line))
+            for kind, found in (("page_numbers", numbered), ("running_heads", len(words) > numbered)):
+                if found:  # "41  Before the Revolution" is both
+                    furniture[kind] = furniture.get(kind, 0) + 1
 
     def _measure(self) -> None:
         sizes: Counter = Counter()
