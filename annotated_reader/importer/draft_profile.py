@@ -265,7 +265,8 @@ def _text_note_groups(lines: list[str], parts: list[DraftPart], normalize_headin
 
 
 def _guess_kinds(parts: list[DraftPart]) -> None:
-    """front: a preface, or the first part before chapter 1; epilogue: after the last chapter; else interlude."""
+    """front: a preface, or the first part before chapter 1; epilogue: an epilogue, or the last part after the
+    last chapter; else interlude (between chapters, or before the epilogue)."""
     numbered = [i for i, p in enumerate(parts) if p.number is not None]
     first, last = (numbered[0], numbered[-1]) if numbered else (len(parts), -1)
     for i, part in enumerate(parts):
@@ -275,7 +276,7 @@ def _guess_kinds(parts: list[DraftPart]) -> None:
             continue
         if name in FRONT or i == 0 < first:
             part.kind = "front"
-        elif name in END or i > last:
+        elif name in END or (i > last and i == len(parts) - 1):
             part.kind = "epilogue"
         else:
             part.kind = "interlude"
