@@ -229,6 +229,7 @@ class Candidate:
     context: float | None = None
     paragraph: int = 0
     edits: int = 0  # Levenshtein distance between the quote and the text here
+    side: float | None = None  # the better of prefix and suffix similarity
 
 
 @dataclass(frozen=True)
@@ -361,13 +362,14 @@ def _decide(norm: Normalized, quote: str, prefix: str, suffix: str, near: int | 
         return "context-changed" if c.edits == 0 else "fuzzy"
 
     if not fits(best):
-        # The context moved. The quote must stand alone: long enough not to be a recurring name,
-        # within its error budget, clearly closer than any other place, and the context must not
-        # be found around other words elsewhere (a corrected name, h#2798).
-        alone = (len(quote) >= SHORT_QUOTE and best.edits <= budget
-                 and all(best.quote - c.quote >= QUOTE_MARGIN for c in others)
-                 and not any(fits(c) for c in others))
-        if alone:
+        # The context moved (paragraphs reordered, a sentence rewritten). Never when the context is
+        # found around other words elsewhere: that is how a corrected name looks (h#2798). Otherwise
+        # the quote, within its budget, needs one side of its context still in place and a clear lead,
+        # or must stand alone: long enough not to be a recurring name, and clearly closer than any other place.
+        one_side = best.side is not None and best.side >= CONTEXT_FIT and (
+            not others or best.score - others[0].score >= 100 * MARGIN)
+        alone = len(quote) >= SHORT_QUOTE and all(best.quote - c.quote >= QUOTE_MARGIN for c in others)
+        if best.edits <= budget and not any(fits(c) for c in others) and (one_side or alone):
             return _match(norm, best.start, best.end, method(best), best.score)
         return Failure("context-mismatch", listed, len(hits))
     if best.edits > budget:
@@ -400,16 +402,19 @@ def _candidate(norm: Normalized, start: int, end: int, quote: str, prefix: str, 
     q = 1.0 - edits / max(len(quote), end - start)
     total, weight = QUOTE_WEIGHT * q, QUOTE_WEIGHT
     context_total = context_weight = 0.0
+    sides = []
     if prefix:
-        context_total += PREFIX_WEIGHT * _side_similarity(prefix, norm.flat[max(0, start - len(prefix) - 12):start], before=True)
+        sides.append(_side_similarity(prefix, norm.flat[max(0, start - len(prefix) - 12):start], before=True))
+        context_total += PREFIX_WEIGHT * sides[-1]
         context_weight += PREFIX_WEIGHT
     if suffix:
-        context_total += SUFFIX_WEIGHT * _side_similarity(suffix, norm.flat[end:end + len(suffix) + 12], before=False)
+        sides.append(_side_similarity(suffix, norm.flat[end:end + len(suffix) + 12], before=False))
+        context_total += SUFFIX_WEIGHT * sides[-1]
         context_weight += SUFFIX_WEIGHT
     context = context_total / context_weight if context_weight else None
     score = (total + context_total) / (weight + context_weight)
     return Candidate(start, end, round(100 * score, 1), _around(norm.text, start, end), q, context,
-                     norm.paragraph(start), edits)
+                     norm.paragraph(start), edits, max(sides) if sides else None)
 
 
 def _side_similarity(context: str, window: str, before: bool) -> float:
