@@ -306,7 +306,7 @@ QUIRKS = {
                         'id="fn1"><p>A night in early March, by the almanac.</p></aside></section>'),
     "notes.xhtml": _page('<h1>Notes</h1>\n<h2>Chapter 1</h2>\n<p><a id="n1" href="ch01.xhtml#r1">1</a> '
                          'Almanac of the frost year, p. 4.</p>\n<p><a id="n2" href="ch01b.xhtml#r2">2</a> '
-                         "Printer's ledger, fol. 9.</p>\n<p>A second paragraph of that note.</p>\n"
+                         "Printer's ledger, fol. 9; see note <a href=\"#n1\">1</a>.</p>\n<p>A second paragraph of that note.</p>\n"
                          '<p><a id="n3" href="ch01b.xhtml#r3">3</a> Ledger, fol. 10.</p>\n'
                          '<p><a id="n4" href="ch01b.xhtml#r4">4</a> Ledger, fol. 11.</p>', typed=False),
     "index.xhtml": _page('<h1>Index</h1>\n<p>fair, on the ice, <a href="ch01.xhtml#page_8">8</a>, '
@@ -351,7 +351,7 @@ def test_publisher_quirks(tmp_path):
     assert "*Skate to the bridge,*  \n*skate to the tower,*  \nthe children sang." in frost
     assert "printing press of its own.[^2]" in frost  # the chapter's second file
     assert "ballads and almanacs.[^3]\u200b[^4]" in frost  # two markers side by side stay two
-    assert "[^2]: Printer's ledger, fol. 9.\n\n    A second paragraph of that note." in frost
+    assert "[^2]: Printer's ledger, fol. 9; see note 1.\n\n    A second paragraph of that note." in frost
     assert "## Notes" not in thaw
     assert "Part One" not in frost + thaw and "Part Two" not in frost + thaw and "ice goes" not in frost
     assert "in a single night.[^1]" in thaw and "[^1]: A night in early March, by the almanac." in thaw

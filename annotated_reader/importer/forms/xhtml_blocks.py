@@ -264,11 +264,16 @@ class Inline:
             self.bold -= 1
 
     def is_backlink(self, link: etree._Element) -> bool:
+        """A link in a note back to its reference (dropped with its "1." or "↩"); "see note 12" links stay."""
         if "backlink" in types_of(link):
             return True
         found = self.reader.resolve(self.stream.doc, link.get("href"))
-        return bool(found) and (found[1] in self.reader.ref_of or bool(NUMBER_TEXT.match(plain_text(link)) or
-                                                                         plain_text(link) in ("↩", "↑", "^", "Back")))
+        if not found:
+            return False
+        target = found[1]
+        home = target if is_block(target) else block_of(target)
+        refs = self.reader.ref_of
+        return target in refs or (home is not None and any(a in refs for a in home.iter("{*}a", "a")))
 
 
 _EMPTY = re.compile(f"{I_OPEN}{I_CLOSE}|{B_OPEN}{B_CLOSE}|{I_CLOSE}{I_OPEN}|{B_CLOSE}{B_OPEN}")
