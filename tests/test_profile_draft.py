@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from annotated_reader.cli import main
-from annotated_reader.importer import parse_profile
+from annotated_reader.importer import load_profile, parse_profile
 from annotated_reader.importer.draft_profile import draft_profile
 from annotated_reader.importer.notes import normalize_name
 from bookforms import import_form, mini_book, real_book  # noqa: F401 (fixtures)
@@ -83,7 +83,9 @@ def test_reader_profile_writes_once_and_never_overwrites(mini_book, tmp_path, ca
     out = tmp_path / "draft.yml"
     assert main(["profile", str(mini_book.form("epub", variant="epub3")), "--out", str(out)]) == 0
     drafted = out.read_text(encoding="utf-8")
-    assert parse_profile(drafted).parts
+    profile = load_profile(out)  # the written draft loads as it is and imports the book it came from
+    assert _facts(profile) == _facts(mini_book.profile)
+    assert import_form(mini_book.form("epub", variant="epub3"), profile)[1].report["notes_linked"] == 23
     assert main(["profile", str(mini_book.source), "--out", str(out)]) == 1
     assert "[profile-exists]" in capsys.readouterr().err
     assert out.read_text(encoding="utf-8") == drafted
