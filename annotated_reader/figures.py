@@ -164,7 +164,7 @@ class Figures:
             strip.title = f"{self.edition.book.part(slug).title} on the timeline"
             span = strip.highlight
             strip.desc = (f"The years 1878–1953 with the book's chapters; this part covers {span.title if span else ''}. "
-                          f"Ticks mark its {len(events)} dated events. The full timeline lists every event.")
+                          f"Ticks mark its {len(events)} dated event{'s' if len(events) != 1 else ''}. The full timeline lists every event.")
             strip_svg = template("strip.html").render(strip=strip)
         if not (map_svg or strip_svg):
             return ""

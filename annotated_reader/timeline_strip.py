@@ -113,6 +113,7 @@ class Strip:
     ages: list[tuple[float, int]] = field(default_factory=list)
     highlight: Band | None = None
     font: float = 11
+    period_font: float = 11
 
 
 def draw(layer: Layer, parts: list[Part], *, width: int, ident: str, event_href, part_href, highlight: str = "",
@@ -127,9 +128,10 @@ def draw(layer: Layer, parts: list[Part], *, width: int, ident: str, event_href,
     y = 2.0
     # Periods: a band each, names in two rows so neighbours never collide.
     row_ends = [-1e9, -1e9]
+    pfont = strip.period_font = font * (0.85 if compact else 1)  # the small strip has little room for names
     for period in layer.periods:
         x0, x1 = x(period.start), x(period.end + 1)
-        w = 0.56 * font * len(period.name)
+        w = 0.56 * pfont * len(period.name)
         cx = (x0 + x1) / 2
         left = max(pad, min(cx - w / 2, width - pad - w))
         row = next((r for r in (0, 1) if left > row_ends[r] + 4), None)  # no room in either row: the name stays in the tooltip
