@@ -133,7 +133,8 @@ def book_html(result, profile, hyphenate: bool = True, folio: str = "foot") -> s
 def _right_head(page: str, title: str, folio: str) -> str:
     """The running head of a part's right-hand pages (with the page number after it when `folio` is "head")."""
     number = ' "\\2003\\2003" counter(page)' if folio == "head" else ""
-    return f'@page {page}:right {{ @top-right {{ content: "{_css(title)}"{number}; font: italic 8pt "Liberation Serif"; }} }}'
+    return (f'@page {page}:right {{ @top-right {{ content: "{_css(title)}"{number}; '
+            'font: italic 8pt "Liberation Serif"; } }')
 
 
 def _title_page(book: dict, profile) -> str:
@@ -222,9 +223,14 @@ def _inline(text: str, hyphenate: bool) -> str:
     text = _EM.sub(r"<em>\1</em>", text)
     text = _MARK.sub(r"<sup>\1</sup>", text)
     if hyphenate:
-        text = _LONG_WORD.sub(lambda m: m.group(1)[:len(m.group(1)) // 2] + "&shy;" + m.group(1)[len(m.group(1)) // 2:],
-                              text)
+        text = _LONG_WORD.sub(_soft_hyphen, text)
     return text
+
+
+def _soft_hyphen(match: re.Match) -> str:
+    """A long word with a soft hyphen in its middle: Chromium may break it there, printing a hyphen."""
+    word = match.group(1)
+    return word[: len(word) // 2] + "&shy;" + word[len(word) // 2:]
 
 
 def _esc(text: str | None) -> str:
