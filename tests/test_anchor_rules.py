@@ -96,6 +96,28 @@ def test_an_intact_quote_is_not_placed_when_its_context_now_surrounds_other_word
     assert isinstance(result, Failure)
 
 
+def test_a_short_quote_keeps_its_place_when_one_side_of_its_context_moved():
+    """A selector made by another tool: context runs into the previous paragraph, which then moved."""
+    paragraphs = ["The first letter came in May.", "Dear friend! The harvest is poor here.",
+                  "Another paragraph about the weather.", "Dear friend! I write again about seed."]
+    anchor = Anchor("Dear friend!", prefix="letter came in May.", suffix="The harvest is poor")
+    assert paragraph_of(P.join(paragraphs), match_quote(P.join(paragraphs), anchor)) == 2
+    moved = P.join([paragraphs[2], paragraphs[1], paragraphs[3], paragraphs[0]])
+    result = match_quote(moved, anchor)
+    assert paragraph_of(moved, result) == 2 and result.method == "context-changed"
+    # moved so that the old prefix now precedes the twin: each has one side; no guess
+    moved = P.join([paragraphs[2], paragraphs[1], paragraphs[0], paragraphs[3]])
+    assert isinstance(match_quote(moved, anchor), Failure)
+
+
+def test_one_fitting_side_at_a_twin_does_not_outweigh_the_context_around_a_corrected_name():
+    text = P.join(["Comrade Ivanov kept silent at the plenum.", "Later the commissar wrote to Comrade Ivanov about the quotas."])
+    anchor = Anchor("Ivanov", prefix="wrote to Comrade", suffix="about the quotas")
+    assert paragraph_of(text, match_quote(text, anchor)) == 2
+    corrected = text.replace("Comrade Ivanov about", "Comrade Petrov about")
+    assert isinstance(match_quote(corrected, anchor), Failure)  # not "Comrade Ivanov kept" (prefix fits there)
+
+
 @pytest.mark.parametrize("items, anchor, expected", [
     # prefix running from the end of one list item into the next
     (["The first delegate arrived.", "Kirov spoke first.", "The second delegate arrived.", "Kirov spoke last."],
