@@ -149,3 +149,17 @@ def test_a_text_export_with_plain_digit_markers_is_linked_by_sequence(tmp_path, 
     assert code == 0, err
     assert "form: text (detected)" in out and "note markers found by: sequence 23" in out
     assert "notes linked: 23/23" in out
+
+
+@pytest.mark.real_text
+def test_real_text_with_plain_digit_markers_gives_the_same_book(real_book):
+    from annotated_reader.importer import import_text
+    from annotated_reader.importer.markers import SUPERSCRIPTS
+
+    text = real_book.source.read_text(encoding="utf-8").translate(str.maketrans(SUPERSCRIPTS, "0123456789"))
+    result = import_text(text, real_book.profile, str(real_book.source), marker_style="plain")
+    assert result.report["notes_linked"] == 873 and result.report["plain_markers"]["unlinked_notes"] == []
+    assert result.report["repair_counts"]["marker"] == 1  # the print edition's slip, repaired as from superscripts
+    differing = [name for name, content in real_book.result.files.items()
+                 if name.endswith(".md") and result.files[name] != content]
+    assert differing == []

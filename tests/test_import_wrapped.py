@@ -229,6 +229,11 @@ def test_a_slip_by_one_digit_fills_a_gap_and_a_weak_candidate_fills_only_a_gap()
     assert picked == {0: 1, 1: 2, 2: 3}  # the weak 3 never competes with the clean one
 
 
+def test_a_slip_is_found_among_numbers_of_the_text():
+    picked, _ = choose_sequence(cands(1, (500, True), 12, 3), 3)  # "1,500" and "…meeting!12"
+    assert picked == {0: 1, 2: 2, 3: 3}
+
+
 def test_a_missing_marker_leaves_its_note_unlinked_never_a_wrong_one():
     picked, doubtful = choose_sequence(cands(1, 3), 3)
     assert picked == {0: 1, 1: 3} and doubtful == {}

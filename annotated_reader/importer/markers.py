@@ -176,10 +176,10 @@ def choose_sequence(candidates: list[PlainCandidate], note_count: int) -> tuple[
        that window is placed; repeated until nothing changes. Digits that also
        read as the end of a number ("52.7.17", "5:45.6") join only now, to fill
        the gaps left, so they never compete with a clean candidate.
-    3. A single missing number whose window holds exactly one unplaced
+    3. A single missing number whose window holds exactly one unplaced clean
        candidate that differs from it by one digit (an extractor's slip, "15"
-       for 5) is placed there; the pipeline then repairs and reports it as it
-       does a misread superscript.
+       for 5, "188" for 88) is placed there; the pipeline then repairs and
+       reports it as it does a misread superscript.
     Everything else stays text. A candidate carrying the number of a note left
     without a marker is doubtful and returned with the reason; the others (a
     number already placed, or above the note count) are numbers of the text.
@@ -202,8 +202,11 @@ def choose_sequence(candidates: list[PlainCandidate], note_count: int) -> tuple[
         lo, hi = _window(placed, value, len(candidates))
         if lo < 0 and value != 1 or hi >= len(candidates) and value != note_count:
             continue  # a neighbour is missing too: the window is not closed
-        inside = [i for i in range(lo + 1, hi) if i not in taken]
-        if len(inside) == 1 and _one_digit_off(candidates[inside[0]].value, value):
+        window = [i for i in range(lo + 1, hi) if i not in taken]
+        if any(candidates[i].value == value for i in window):
+            continue  # the number itself is there, more than once: doubtful, not a slip
+        inside = [i for i in window if not candidates[i].weak and _one_digit_off(candidates[i].value, value)]
+        if len(inside) == 1:
             placed[value] = inside[0]
             taken.add(inside[0])
     chosen = {i: value for value, i in placed.items()}
