@@ -122,7 +122,7 @@ def case(draw):
     return paragraphs, selections, edits
 
 
-@settings(max_examples=int(os.environ.get("ANCHOR_EXAMPLES", 150)), deadline=None, derandomize=not os.environ.get("ANCHOR_EXAMPLES"),
+@settings(max_examples=int(os.environ.get("ANCHOR_EXAMPLES", 100)), deadline=None, derandomize=not os.environ.get("ANCHOR_EXAMPLES"),
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(case())
 def test_placed_on_its_own_edited_passage_or_orphaned(example):
