@@ -55,6 +55,10 @@ def test_mini_pdf_imports_to_the_same_markdown(mini_book, options):
     assert result.report["notes_linked"] == result.report["notes_total"] == 23
     assert result.report["words_out"] == mini_book.result.report["words_out"]
     assert copy.markers == {"size": 23}  # every marker known by its size and rise
+    # "salt-" / "merchants" at a line end: kept, as the book spells it elsewhere, and listed to check
+    assert copy.joins["keep-hyphen"] == 1 and copy.joins["wrapped"] > 40
+    assert [r["detail"] for r in copy.repairs] == ['"salt-" + "merchants" -> "salt-merchants" '
+                                                  "(hyphenated form seen 1×, joined 0×)"]
     # a running head and a page number on every page but the front matter and the plates, all dropped
     assert copy.furniture == {"running_heads": 8, "page_numbers": 8}
     body = copy.text.split("\n1 WINTER ROADS\n")[1].split("\n")

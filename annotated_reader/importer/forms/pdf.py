@@ -460,7 +460,7 @@ class _Layout:
         fresh = paragraph is None or gap or short_page
         if inset and not fresh and paragraph.kind == "verse":
             if indent > paragraph.indent + 0.5 * pitch:  # the hanging rest of a long verse line
-                paragraph.lines[-1] = self._join(paragraph.lines[-1], line.runs)
+                paragraph.lines[-1] = self._join(paragraph.lines[-1], line)
             else:
                 paragraph.lines.append(list(line.runs))
         elif inset or fresh or indent >= 0.5 * pitch or paragraph.kind == "verse":
@@ -468,7 +468,7 @@ class _Layout:
             kind = "verse" if inset else "note" if self.notes else "prose"
             self.paragraph = _Paragraph(kind, self._place(line), [list(line.runs)], indent)
         else:
-            paragraph.lines[-1] = self._join(paragraph.lines[-1], line.runs)
+            paragraph.lines[-1] = self._join(paragraph.lines[-1], line)
         self._doubts([line])
 
     def _page_size(self, page: int) -> float:
@@ -501,11 +501,16 @@ class _Layout:
             j += 1
         return group, j
 
-    def _join(self, runs: list[list], more: list[list]) -> list[list]:
-        """Runs of a line continued by the next printed line; a word hyphenated at the line end is rejoined."""
+    def _join(self, runs: list[list], line: Line) -> list[list]:
+        """Runs of a line continued by the next printed `line`; a word hyphenated at the line end is rejoined.
+
+        Counted in the copy's `joins` by kind; a hyphen decided by the vocabulary's
+        default, or kept by it, is listed in `repairs` for the reader to check.
+        """
         while runs and runs[-1][0] is None:  # `runs` is the paragraph's own list: extended in place
             runs.pop()
-        more = [list(r) for r in more]
+        more = [list(r) for r in line.runs]
+        joins = self.copy.joins
         tail = runs[-1][1] if runs else ""
         cut = _CUT.search(tail[-80:])
         first = next((r for r in more if r[0] is not None), None)
@@ -513,11 +518,16 @@ class _Layout:
         if cut and head and runs[-1][0] != SUP:
             left, right, mark = cut.group(1), head.group(0), cut.group(0)[-1]
             if mark in _SOFT:
-                word = left + right  # the typesetter's own hyphen: always a break inside one word
+                word, kind = left + right, "dehyphenate"  # the typesetter's own hyphen: inside one word
             elif self.marks_breaks:
-                word = f"{left}-{right}"  # this PDF marks its breaks with U+2010/U+00AD: "-" is the word's own
+                word, kind = f"{left}-{right}", "keep-hyphen"  # breaks are marked U+2010/U+00AD: "-" is the word's
             else:
-                word, _, _ = decide_hyphen(left, right, self.rules)
+                word, kind, reason = decide_hyphen(left, right, self.rules)
+                if kind == "keep-hyphen" or "default" in reason:
+                    place = self._place(line)
+                    self.copy.repairs.append({"kind": kind, "file": place.file, "line": place.line,
+                                              "detail": f'"{left}-" + "{right}" -> "{word}" ({reason})'})
+            joins[kind] = joins.get(kind, 0) + 1
             runs[-1][1] = tail[: len(tail) - len(mark) - len(left)] + word[: len(word) - len(right)]
             runs += more
             return runs
@@ -527,6 +537,7 @@ class _Layout:
             runs[-1][1] = tail.replace("\ufffe", "-").replace("\x02", "-")  # after a dash, or digits' hyphen
         else:
             runs.append([None, " "])
+        joins["wrapped"] = joins.get("wrapped", 0) + 1
         runs += more
         return runs
 
