@@ -129,6 +129,18 @@ def test_back_matter_left_out_by_its_heading_when_the_nav_omits_it(mini_book, tm
     assert result.files["last-caravan.md"] == mini_book.result.files["last-caravan.md"]
 
 
+def test_a_heading_set_as_an_image_is_found_by_the_nav(mini_book, tmp_path):
+    epub = mini_book.form("epub", variant="epub3")
+    imaged = _rewrite(epub, tmp_path / "book.epub", lambda name, data: data.replace(
+        b'<h1 class="chapter-title"><span class="chapter-number">2</span> The Salt Tax</h1>',
+        b'<h1 class="chapter-title"><img src="../images/plate.png" alt="2 The Salt Tax"/></h1>'))
+    assert b"<span class=\"chapter-number\">2</span>" not in zipfile.ZipFile(imaged).read("OEBPS/text/04-salt-tax.xhtml")
+    copy, result = import_form(imaged, mini_book.profile)
+    assert copy.problems == [] and result.problems == []
+    assert result.files["salt-tax.md"] == mini_book.result.files["salt-tax.md"]  # its first paragraph kept
+    assert result.parts[3].number == 2  # from the nav's "2. The Salt Tax"
+
+
 def test_font_obfuscation_is_not_drm(mini_book, tmp_path):
     epub = mini_book.form("epub", variant="epub3")
     encryption = (b'<encryption xmlns="urn:oasis:names:tc:opendocument:xmlns:container" '

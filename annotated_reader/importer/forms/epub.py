@@ -53,6 +53,16 @@ _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 
 
 @dataclass
+class PartStart:
+    """Where a part begins in the stream: its heading item (`printed`), or the first item of its nav entry."""
+
+    spec: PartSpec
+    index: int
+    number: int | None  # the chapter number the book prints, if any
+    printed: bool
+
+
+@dataclass
 class Ref:
     """A note reference: the link in the text and the note element it points to."""
 
@@ -266,16 +276,18 @@ class Reader:
 
     # parts ------------------------------------------------------------------------------------------
 
-    def find_parts(self, stream: list[Item]) -> list[tuple[PartSpec, int, int | None]] | None:
-        """(part, index of its heading item, printed number) for every part, in the profile's order."""
+    def find_parts(self, stream: list[Item]) -> list[PartStart] | None:
+        """Where each part starts in the stream, in the profile's order (None: a part was not found)."""
         found = []
         position = 0
         nav_starts = self.nav_starts(stream)
         for spec in self.profile.parts:
+            printed = True
             hit = self.first_heading(stream, position, spec, ("heading",))
-            if hit is None:
+            if hit is None:  # no heading element names it (a title set as an image): the nav's entry does
                 hit = next(((i, heading_match(label, spec)[1]) for i, label in nav_starts
                             if i >= position and heading_match(label, spec)[0]), None)
+                printed = hit is None
             if hit is None:
                 hit = self.first_heading(stream, position, spec, ("para", "subtitle"))
             if hit is None:
@@ -287,12 +299,12 @@ class Reader:
                     f"({self.profile.path}:{spec.line}) to the one this EPUB prints.", "epub-part-not-found"))
                 continue
             index, number = hit
-            if number is None and index > 0 and stream[index - 1].doc is stream[index].doc:
+            if printed and number is None and index > 0 and stream[index - 1].doc is stream[index].doc:
                 number = _lone_number(stream[index - 1].text)
                 if number is not None:
                     stream[index - 1].kind = "number"  # printed above the heading: not text of the part before
-            found.append((spec, index, number))
-            position = index + 1
+            found.append(PartStart(spec, index, number, printed))
+            position = index + 1 if printed else index
         return None if self.copy.errors else found
 
     @staticmethod
@@ -331,7 +343,7 @@ class Reader:
         A document the nav does not list continues the one before it (publishers
         split long chapters into several files).
         """
-        specs = [spec for spec, _, _ in found]
+        specs = [start.spec for start in found]
         matches = [any(heading_match(label, spec)[0] for spec in specs) for label, *_ in self.package.nav]
         first_headings: dict[int, str] = {}
         for item in stream:
@@ -365,16 +377,16 @@ class Reader:
     def write(self, stream: list[Item], found, notes_docs: set[int]) -> None:
         profile = self.profile
         outside = self.outside_docs(found, stream)
-        heading_docs = {stream[i].doc.index for _, i, _ in found}
-        outside -= heading_docs
-        starts = [i for _, i, _ in found]
+        outside -= {stream[start.index].doc.index for start in found}
+        starts = [start.index for start in found]
         first = starts[0]
         opf = Place(f"{self.name}/{self.package.opf_path}", 1)
         self.title_page(stream[:first], opf)
         if profile.contents_heading:
             nav = Place(f"{self.name}/{self.package.nav_path or self.package.opf_path}", 1)
             self.block([profile.contents_heading], [nav])
-            for position, (spec, index, number) in enumerate(found, 1):
+            for position, start in enumerate(found, 1):
+                spec, number = start.spec, start.number
                 # the export's contents end each entry with its page; the reading position stands in for it,
                 # so a title that ends in a number ("Patient Number 1") keeps it
                 title = f"{number}. {spec.title}" if number is not None else spec.title
@@ -382,12 +394,13 @@ class Reader:
         numbered: dict[str, list[int]] = {}
         dropped_docs: set[int] = set()
         note_homes = {ref.target_doc.index for ref in self.refs}
-        for k, (spec, index, number) in enumerate(found):
+        for k, start in enumerate(found):
+            spec, number = start.spec, start.number
             end = starts[k + 1] if k + 1 < len(starts) else len(stream)
-            heading = stream[index]
+            heading = stream[start.index]
             self.block([f"{number} {spec.heading}" if number is not None else spec.heading],
-                       [self.where(heading.doc, heading.sources[0])])
-            body = stream[index + 1:end]
+                       [self.where(heading.doc, heading.sources[0] if start.printed else 1)])
+            body = stream[start.index + (1 if start.printed else 0):end]
             if body and body[0].kind in ("heading", "subtitle") and spec.subtitle and \
                     normalize_heading(body[0].text) == normalize_heading(spec.subtitle):
                 body[0].kind = "para"  # the layout skips the subtitle line after the heading
@@ -487,7 +500,8 @@ class Reader:
         notes_place = next((self.where(self.refs[r].target_doc, 1) for order in numbered.values() for r in order),
                            Place(self.name, 1))
         self.block([profile.notes_heading], [notes_place])
-        for spec, _, _ in found:
+        for start in found:
+            spec = start.spec
             order = numbered[spec.slug]
             if not spec.notes:
                 if order:
