@@ -320,15 +320,15 @@ class Reader:
 
     def nav_starts(self, stream: list[Item]) -> list[tuple[int, str]]:
         """(stream index where a nav entry points, its label) in reading order."""
-        first_of: dict[tuple[str, str | None], int] = {}
+        first_of: dict[str, int] = {}
         for i, item in enumerate(stream):
-            first_of.setdefault((item.doc.path, None), i)
+            first_of.setdefault(item.doc.path, i)
         starts = []
-        for label, path, fragment, depth, _ in self.package.nav:
+        for label, path, fragment, _, _ in self.package.nav:
             doc = self.by_path.get(path)
             if doc is None:
                 continue
-            index = first_of.get((path, None))
+            index = first_of.get(path)
             if fragment and fragment in doc.ids:
                 line = doc.ids[fragment].sourceline or 0
                 index = next((i for i, item in enumerate(stream) if item.doc is doc
