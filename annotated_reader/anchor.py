@@ -23,6 +23,10 @@ Two paths:
 
 The failure that ruins peer tools is a silent move to the wrong passage (h#2798,
 client#7571). A refused anchor is an orphan: listed with its candidates, never placed.
+
+A port (the browser side of readers' notes) gives the same answers when it mirrors
+`normalize` and the exact path; on changed text it must also mirror the constants below,
+Levenshtein distances, and the candidate search (rapidfuzz `partial_ratio` over blocks).
 """
 from __future__ import annotations
 
