@@ -411,7 +411,7 @@ class _Layout:
         while i < len(lines):
             line = lines[i]
             big = line.size > 1.1 * self._page_size(line.page)
-            section = line.text.startswith(self.profile.section_marker.strip())
+            section = self._is_section(line)
             if big or section:
                 group, i = self._heading_group(lines, i, section)
                 self._heading(group, big and not section)
@@ -471,6 +471,10 @@ class _Layout:
             paragraph.lines[-1] = self._join(paragraph.lines[-1], line)
         self._doubts([line])
 
+    def _is_section(self, line: Line) -> bool:
+        marker = self.profile.section_marker.strip()
+        return bool(marker) and line.text.startswith(marker)
+
     def _page_size(self, page: int) -> float:
         """The size most of a page's text is set in (the notes are smaller than the chapters)."""
         if page not in self._sizes:
@@ -490,7 +494,7 @@ class _Layout:
                 break
             if section:
                 same = nxt.bold and abs(nxt.size - last.size) < 0.3 and \
-                    last.y - nxt.y <= 1.6 * last.size and not nxt.text.startswith(self.profile.section_marker.strip())
+                    last.y - nxt.y <= 1.6 * last.size and not self._is_section(nxt)
             else:
                 big = nxt.size > 1.1 * self._page_size(nxt.page)
                 same = big and ((abs(nxt.size - last.size) < 0.3 and last.y - nxt.y <= 1.6 * last.size)
