@@ -163,3 +163,13 @@ def test_real_text_with_plain_digit_markers_gives_the_same_book(real_book):
     differing = [name for name, content in real_book.result.files.items()
                  if name.endswith(".md") and result.files[name] != content]
     assert differing == []
+
+
+def test_wrapped_text_in_a_legacy_encoding_is_a_problem_at_its_byte(tmp_path, capsys, mini_book):
+    data = mini_book.form("wrapped", page_lines=6).read_bytes().replace("Brandt's".encode(), b"Brandt\x92s", 1)
+    source = tmp_path / "book.txt"
+    source.write_bytes(data)
+    line = data[:data.index(b"\x92")].count(b"\n") + 1
+    code, out, err = run(capsys, source, "--form", "wrapped")
+    assert code == 1
+    assert f"{source}:{line}:" in err and "[source-encoding]" in err and "iconv" in err
