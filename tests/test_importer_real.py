@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from annotated_reader.importer import default_profile_path, import_text, load_profile
 
 pytestmark = pytest.mark.real_text
 
