@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-
 pytestmark = pytest.mark.real_text
 
 CREDIT = "Russian State Archive of Social and Political History"
