@@ -131,6 +131,15 @@ def test_a_full_last_line_cannot_end_a_paragraph_without_a_blank_line():
     assert len(body_of("\n".join(lines)).strip().split("\n\n")) == 1
 
 
+def test_an_indented_line_opens_a_paragraph_even_after_a_full_line():
+    first = ["    The drivers loaded the sledges before dawn and checked every",
+             "strap twice, because the ice was unsafe and the wind was strong.",
+             "Nobody spoke on the way back, and the ponies kept to the track."]
+    lines = ["CONTENTS", "PREFACE"] + first * 20  # a third of the lines indented: paragraph openings
+    blocks = body_of("\n".join(lines)).strip().split("\n\n")
+    assert len(blocks) == 20 and blocks[0] == " ".join(line.strip() for line in first)
+
+
 def test_verse_and_a_letter_keep_their_lines():
     verse = ["The ice is black and the ice is wide,", "Keep your pole in your hand.",
              "If the ice should sing, walk on."]
@@ -242,7 +251,8 @@ def test_a_missing_marker_leaves_its_note_unlinked_never_a_wrong_one():
 # -- the mini book in every wrapped variant ---------------------------------------------------------
 
 VARIANTS = [dict(markers=m, blank_lines=b, page_lines=6) for m in ("superscript", "plain") for b in (True, False)] + [
-    dict(markers="plain", blank_lines=False, page_lines=6, form_feeds=False)]
+    dict(markers="plain", blank_lines=False, page_lines=6, form_feeds=False),
+    dict(markers="plain", blank_lines=False, page_lines=6, indent=4)]
 
 
 @pytest.mark.parametrize("options", VARIANTS, ids=lambda o: variant_id(o))
@@ -260,7 +270,7 @@ def test_mini_book_wrapped_gives_the_paragraph_texts_markdown(mini_book, options
     assert result.report["words_out"] == reference.report["words_out"]
     assert compare_imports(_parts(reference), _parts(result)).changed_words == 0
     differing = [name for name in reference.files if name.endswith(".md") and result.files[name] != reference.files[name]]
-    if options["blank_lines"]:
+    if options["blank_lines"] or options.get("indent"):
         assert differing == []
     else:
         # Explained: without blank lines, a paragraph whose last line happens to be full cannot be told
@@ -283,12 +293,13 @@ def _paragraphs(markdown: str) -> int:
 # -- the real book ---------------------------------------------------------------------------------
 
 REAL_VARIANTS = [dict(markers=m, blank_lines=b) for m in ("superscript", "plain") for b in (True, False)] + [
-    dict(markers="plain", blank_lines=False, form_feeds=False)]
+    dict(markers="plain", blank_lines=False, form_feeds=False), dict(markers="plain", blank_lines=False, indent=4)]
 
 
 def variant_id(options: dict) -> str:
     return (f"{options['markers']}-{'blank' if options['blank_lines'] else 'dense'}"
-            + ("" if options.get("form_feeds", True) else "-no-form-feeds"))
+            + ("" if options.get("form_feeds", True) else "-no-form-feeds")
+            + (f"-indent{options['indent']}" if options.get("indent") else ""))
 
 
 def marker_contexts(markdown: str) -> dict[int, str]:
@@ -311,6 +322,11 @@ def test_real_book_wrapped(real_book, options):
     assert result.ok, [p.text() for p in result.errors][:5]
     assert len(result.parts) == 15
     assert words_within(result, reference) <= 0.002
+    paragraphs, expected = len(_all_paragraphs(result)), len(_all_paragraphs(reference))
+    if options["blank_lines"] or options.get("indent"):
+        assert abs(paragraphs - expected) <= 0.01 * expected
+    else:  # without blank lines or indents, a paragraph whose last line is full runs on into the next
+        assert 0.85 * expected <= paragraphs <= expected
     total = reference.report["notes_total"]
     linked = result.report["notes_linked"]
     if options["markers"] == "superscript":
@@ -331,6 +347,10 @@ def test_real_book_wrapped(real_book, options):
             if _words(notes.get(number)) != _words(ref_notes.get(number)):
                 wrong.append((part.spec.slug, number, "note text differs"))
     assert wrong == []
+
+
+def _all_paragraphs(result) -> list:
+    return [paragraph for part in result.parts for paragraph in part.paragraphs]
 
 
 def _words(text: str | None) -> str:

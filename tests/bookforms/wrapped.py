@@ -10,7 +10,8 @@ page) and its number at the foot; plates on pages of their own; the notes at
 the end. Markers are superscripts or, as most extractors give them, plain
 digits glued to the text; paragraphs are separated by blank lines or, as
 pdftotext often gives them, not at all; `form_feeds=False` saves the pages
-without form feeds, as some "Save as text" exports do.
+without form feeds, as some "Save as text" exports do; `indent` opens each
+paragraph with that many spaces, as exports that keep the first-line indent do.
 """
 from __future__ import annotations
 
@@ -27,11 +28,12 @@ _SPLITTABLE = re.compile(r"^([a-z]{4,})([a-z]{3,}[,.;:]?)$")
 
 def make(result: ImportResult, profile: Profile, out_dir: Path, *, markers: str = "superscript",
          blank_lines: bool = True, width: int = 70, page_lines: int = 44, furniture: bool = True,
-         form_feeds: bool = True, name: str = "book.txt") -> Path:
+         form_feeds: bool = True, indent: int = 0, name: str = "book.txt") -> Path:
     """Write the book as wrapped text into `out_dir`/`name` and return its path."""
     marker = superscript if markers == "superscript" else str
     title = (result.book.get("title") or "").strip() or profile.parts[0].title
     pages = Pages(width, page_lines, furniture, blank_lines, form_feeds)
+    opening = " " * indent
     source_lines = Path(result.source_name).read_text(encoding="utf-8").split("\n")
     first_heading = result.parts[0].heading_line
     front = source_lines[:first_heading - 1]
@@ -56,7 +58,7 @@ def make(result: ImportResult, profile: Profile, out_dir: Path, *, markers: str 
                 pages.add_block([f"{profile.section_marker}{item.title.upper()}"])
                 continue
             lines = [_FOOTNOTE.sub(lambda m: marker(int(m.group(1))), line) for line in item.lines]
-            pages.add_block(lines)
+            pages.add_block(lines, opening)
             while placed and part.heading_line < placed[0].line < end and _after(placed[0].line, item, part):
                 _plate(pages, placed.pop(0))
         while placed and placed[0].line < end:
@@ -107,15 +109,16 @@ class Pages:
         running = None if head is None else self.heads[number % 2]
         self.pages.append((running, []))
 
-    def add_block(self, lines: list[str]) -> None:
+    def add_block(self, lines: list[str], opening: str = "") -> None:
+        """A block's lines, each wrapped; `opening` indents the paragraph's first line."""
         body = self.pages[-1][1]
         if body and self.blank_lines:
             body.append("")
-        for line in lines:
-            for wrapped in wrap(line, self.width):
+        for k, line in enumerate(lines):
+            for j, wrapped in enumerate(wrap(line, self.width)):
                 if len(self.pages[-1][1]) >= self.page_lines:
                     self.new_page()
-                self.pages[-1][1].append(wrapped)
+                self.pages[-1][1].append(opening + wrapped if k == j == 0 else wrapped)
 
     def text(self) -> str:
         out = []

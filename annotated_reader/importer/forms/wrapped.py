@@ -24,7 +24,9 @@ Three steps, each reported:
    break inside a block is always a kept line. Where a page ends, a plate's
    page (its text ends with the profile's plate credit) is never joined to the
    text around it. A cut between two words of the book keeps its hyphen when
-   neither form is seen elsewhere ("chapter-" / "section").
+   neither form is seen elsewhere ("chapter-" / "section"). Where paragraphs
+   open with an indent (a few lines in each hundred are indented, not most),
+   an indented line always opens a new block.
 3. **Markers.** Superscript digits are kept; a text without them carries its
    markers as plain digits, which the pipeline links by their sequence
    (marker_style "plain").
@@ -47,6 +49,7 @@ from .text import html_problem
 MIN_HEAD_PAGES = 3  # a running head recurs on at least this many pages
 HEAD_MAX_CHARS = 70  # a running head is a short line
 NEIGHBOUR_PAGES = 3  # a page number is confirmed by a page at most this far away
+INDENT_SHARE = (0.03, 0.5)  # this share of indented lines reads as indented paragraph openings
 EDGE_DEPTH = 2  # furniture is looked for in this many lines at a page's top and foot
 
 SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
@@ -67,6 +70,7 @@ class _Line:
     page: int
     blank_before: bool = False  # a blank body line precedes it on its page
     page_start: bool = False  # the first body line of a page after the first
+    indent: int = 0  # leading spaces (tabs as 8)
 
 
 def read(data: bytes, name: str, profile: Profile) -> FormText:
@@ -273,7 +277,7 @@ def _body_lines(pages: list[list[tuple[int, str]]], dropped: set[tuple[int, int]
             if not t.strip():
                 blank = True
                 continue
-            body.append(_Line(n, t.strip(), p, blank, first and p > 0))
+            body.append(_Line(n, t.strip(), p, blank, first and p > 0, len(t.expandtabs()) - len(t.expandtabs().lstrip())))
             blank = first = False
     return body
 
@@ -291,6 +295,8 @@ def unwrap(body: list[_Line], rules: JoinRules, profile: Profile, copy: FormText
                   normalize_name(l.text) in headings for l in body]
     note_start = _note_starts(body, profile)
     plate_pages = _plate_pages(body, profile.plate_credit)
+    indented = sum(1 for line in body if line.indent) / len(body)
+    indent_mode = INDENT_SHARE[0] <= indented <= INDENT_SHARE[1]  # paragraphs open with an indent
 
     def wraps(i: int) -> bool:  # the break after body[i] is a wrap
         if i + 1 >= len(body):
@@ -298,6 +304,8 @@ def unwrap(body: list[_Line], rules: JoinRules, profile: Profile, copy: FormText
         a, b = body[i], body[i + 1]
         if (b.blank_before and not b.page_start) or is_heading[i] or is_heading[i + 1] or note_start[i + 1]:
             return False
+        if indent_mode and b.indent > a.indent and not _cut(a.text):
+            return False  # an indented line opens a paragraph
         if b.page_start and (a.page in plate_pages or b.page in plate_pages):
             return False  # a plate's caption is printed on a page of its own
         return bool(_cut(a.text) and _FIRST.match(b.text)) or len(a.text) + 1 + len(b.text.split()[0]) > width
@@ -322,6 +330,8 @@ def unwrap(body: list[_Line], rules: JoinRules, profile: Profile, copy: FormText
             new_block = False  # notes one per line: the pipeline splits them
         elif blank_mode and not b.page_start:
             new_block = False  # paragraphs are blank-separated: a meant break is a kept line
+        elif indent_mode and b.indent > a.indent:
+            new_block = True
         elif wrap_after[i + 1]:
             new_block = True  # a full line of prose starts after a short one
         elif _ITEM.match(a.text):
