@@ -140,3 +140,38 @@ def test_rewrite_yaml_refuses_a_multi_line_value():
         """)
     with pytest.raises(ValueError, match="several lines"):
         rewrite_yaml(source, {"a": {"quote": "one"}})
+
+
+@pytest.mark.real_text
+def test_refresh_heals_the_real_layer_after_a_corrected_edition(real_import, tmp_path):
+    """Heavier edits of the real text, then --refresh on a copy of the layer: the same places, no warnings left."""
+    import shutil
+    from pathlib import Path
+
+    from annotated_reader.edition import Edition
+    from annotated_reader.refresh import refresh
+    from test_reanchoring import heavy_edit, original_page, page, placements
+
+    root = Path(__file__).resolve().parents[1]
+    out_dir, _ = real_import
+    shutil.copytree(root / "annotations", tmp_path / "annotations")
+    shutil.copytree(root / "profiles", tmp_path / "profiles")
+    edition = Edition.open(root, root / "no-such-docs")
+    edit, pages = heavy_edit(seed=13), {}
+    for part in edition.book.parts:
+        markdown = (out_dir / f"{part.slug}.md").read_text(encoding="utf-8")
+        edited, _ = edit(part.slug, markdown, placements(edition, part.slug, original_page(markdown)))
+        pages[part.slug] = page(edited)
+    before = {slug: edition.place(slug, tm) for slug, tm in pages.items()}
+    warned = {ann.id for p in before.values() for ann, m in p.matches if m.changed}
+    done = refresh(tmp_path, pages, edition.layer.annotations())
+    assert len(warned) >= 40 and {r.annotation.id for r in done.rewrites} | {p.id for p in done.problems} == warned
+    changed_lines = sum(1 for d in done.diffs.values() for line in d.splitlines() if line[:1] in "+-" and line[:3] not in ("+++", "---"))
+    assert changed_lines <= 4 * len(done.rewrites)  # a quote, a prefix/suffix and a near per anchor: nothing else
+
+    healed = Edition.open(tmp_path, tmp_path / "no-such-docs")
+    for slug, tm in pages.items():
+        after = healed.place(slug, tm)
+        assert [p.id for p in after.problems if p.severity == "warning"] == [p.id for p in done.problems if p.file.endswith(f"{slug}.yml")]
+        assert {a.id: (m.start, m.end) for a, m in after.matches} == {a.id: (m.start, m.end) for a, m in before[slug].matches}
+        assert [o.id for o in after.orphans] == [o.id for o in before[slug].orphans]  # listed, never rewritten
