@@ -3,6 +3,8 @@
 Debian and Ubuntu mark their system Python "externally managed": `pip install` there stops with
 `externally-managed-environment`. scripts/setup must then make the project's own .venv/ and install
 into it, and scripts/site must build with it, with nothing but the system's directories on PATH.
+Where the system's python3 is not such a Python, a simulated one is made (an interpreter outside
+any venv whose stdlib holds the EXTERNALLY-MANAGED marker); either way pip is shown to refuse it first.
 The test runs both scripts in a copy of the project (what git has), so the checkout is not touched.
 It reuses this machine's pip and npm caches (HOME and the PIP_*/npm_config_* settings are passed
 on), so it costs one install of the pinned packages, not a download of them all.
@@ -12,6 +14,8 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -36,6 +40,37 @@ def externally_managed_python() -> Path | None:
     return Path(python) if new_enough == not_a_venv == "True" and marked else None
 
 
+def simulated_managed_python(folder: Path) -> Path:
+    """A venv-less interpreter whose stdlib holds an EXTERNALLY-MANAGED file: this Python's base interpreter
+    copied into `folder`/bin, its stdlib linked entry by entry (site-packages left empty), plus the marker."""
+    stdlib = Path(sysconfig.get_path("stdlib"))
+    lib = folder / "lib" / stdlib.name
+    lib.mkdir(parents=True)
+    for entry in stdlib.iterdir():
+        if entry.name != "site-packages":
+            (lib / entry.name).symlink_to(entry)
+    (lib / "site-packages").mkdir()
+    (lib / "EXTERNALLY-MANAGED").write_text("[externally-managed]\nError=simulated by tests/test_setup.py\n")
+    (folder / "bin").mkdir()
+    shutil.copy2(os.path.realpath(sys._base_executable), folder / "bin" / "python3")
+    return folder / "bin" / "python3"
+
+
+@pytest.fixture(scope="module")
+def managed_python(tmp_path_factory) -> tuple[Path, str]:
+    """(python3, PATH): Debian's or Ubuntu's system python3 where present, else a simulated one first on PATH."""
+    python = externally_managed_python()
+    if python is None:
+        python = simulated_managed_python(tmp_path_factory.mktemp("managed-python"))
+        path = f"{python.parent}:{SYSTEM_PATH}"
+    else:
+        path = SYSTEM_PATH
+    refused = subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--dry-run", "six"],
+                             capture_output=True, text=True, timeout=300)
+    assert refused.returncode != 0 and "externally-managed-environment" in refused.stderr, refused.stderr[-2000:]
+    return python, path
+
+
 def project_copy(target: Path) -> Path:
     """The files git has (committed or new, not ignored): what a fresh clone holds, plus work in progress."""
     listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
@@ -50,26 +85,24 @@ def project_copy(target: Path) -> Path:
     return target
 
 
-def system_env() -> dict[str, str]:
+def system_env(path: str = SYSTEM_PATH) -> dict[str, str]:
     """Only the system's directories on PATH, no active virtual environment; this machine's package caches and settings."""
-    env = {"PATH": SYSTEM_PATH, "HOME": os.environ.get("HOME", "/root"), "LANG": "C.UTF-8"}
+    env = {"PATH": path, "HOME": os.environ.get("HOME", "/root"), "LANG": "C.UTF-8"}
     env.update({k: v for k, v in os.environ.items() if k.startswith(("PIP_", "npm_config_", "READER_CHROMIUM"))})
     return env
 
 
-def run(project: Path, script: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["bash", f"scripts/{script}"], cwd=project, env=system_env(), capture_output=True, text=True,
+def run(project: Path, script: str, path: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["bash", f"scripts/{script}"], cwd=project, env=system_env(path), capture_output=True, text=True,
                           timeout=1500)
 
 
 @pytest.mark.slow
-def test_setup_makes_a_venv_on_an_externally_managed_python_and_the_site_builds(tmp_path):
-    python = externally_managed_python()
-    if python is None:
-        pytest.skip(f"no externally managed Python >= 3.11 on {SYSTEM_PATH} (Debian/Ubuntu's python3 is one)")
+def test_setup_makes_a_venv_on_an_externally_managed_python_and_the_site_builds(tmp_path, managed_python):
+    python, path = managed_python  # pip refuses to install into it (checked by the fixture)
     project = project_copy(tmp_path / "project")
 
-    setup = run(project, "setup")
+    setup = run(project, "setup", path)
     assert setup.returncode == 0, setup.stdout[-2000:] + setup.stderr[-3000:]
     said = setup.stdout.strip().splitlines()
     assert len(said) == 1 and said[0].startswith("setup: ") and f"made .venv/ with {python} (" in said[0], setup.stdout
@@ -83,7 +116,7 @@ def test_setup_makes_a_venv_on_an_externally_managed_python_and_the_site_builds(
     for command in (["reader", "--help"], ["mkdocs", "--version"]):  # reachable after `. .venv/bin/activate`
         assert subprocess.run([str(project / ".venv" / "bin" / command[0]), command[1]], capture_output=True).returncode == 0
 
-    site = run(project, "site")
+    site = run(project, "site", path)
     assert site.returncode == 0, site.stdout[-2000:] + site.stderr[-3000:]
     assert site.stdout.splitlines()[0] == "setup: nothing to install, all up to date."
     assert "companion edition" in site.stderr and "Built site/" in site.stdout
