@@ -15,15 +15,17 @@ text is stored once.
 
 The index is plain data:
 
-    {"v": 1, "kinds": [...], "pages": [[url, title], ...], "titles": [title, ...],
-     "docs": [[kind, page, anchor, title, text], ...],          # kind, page and title are numbers
+    {"v": 2, "kinds": [...], "labels": [...], "chars": CHARS, "stop": "STOP_WORDS, space-separated",
+     "pages": [[url, title], ...], "titles": [title, ...],
+     "meta": "<kind, page, title of each document: three base-32 numbers>",
+     "anchors": "<the id each document lands on, space-separated>", "texts": [text, ...],
      "words": "front-coded sorted vocabulary", "post": "<postings of word 0>,<of word 1>,...",
-     "keys": {word: "<postings>"},   # documents whose entry names this word (a boost)
      "syn": [[word, word, ...], ...]}  # spellings that find each other (glossary/people forms)
 
-Postings: ascending document numbers, each the gap to the previous one, written base 32 in
-the characters `CHARS`: a digit from the upper half continues the number, one from the lower
-half ends it. The tokenizer here and in search.js must agree (`words`).
+Numbers (postings, meta): base 32 in the characters `CHARS`, a digit from the upper half
+continues the number, one from the lower half ends it; postings are ascending document
+numbers, each written as the gap to the one before. The tokenizer here and in search.js must
+agree (`words`). Columns rather than one record per document: the index is the text plus ~25%.
 """
 from __future__ import annotations
 
@@ -33,14 +35,18 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+
+from .render import template
 
 INDEX_PATH = "search/reader-index.js"  # relative to the site root; loaded by docs/assets/search.js
 GLOBAL = "__readerSearch"               # the global the index script assigns
 KINDS = ("book", "annotation", "glossary", "person", "event", "guide")
+LABELS = ("Book", "Annotations", "Glossary", "People", "Timeline", "Guide")  # what the kind filters say
 CHARS = "0123456789abcdefghijklmnopqrstuvABCDEFGHIJKLMNOPQRSTUVWXYZ_-wxyz"  # 64, none needs escaping in JSON
 # Words every passage has: leaving them out of the postings makes the index a quarter smaller,
-# and a query made only of them would match everything anyway. search.js drops them too.
+# and a query made only of them would match everything anyway. search.js drops them too (from "stop").
 STOP_WORDS = frozenset(
     "about after all also an and are as at be been before but by can could did do does during for from had has "
     "have he her him his if in into is it its may more most not of on or our out over she so some such than "
@@ -71,7 +77,7 @@ class Document:
     anchor: str       # the id of the element it lands on ("p-12"); "" for the top of the page
     title: str        # its place: a section heading, an entry's name, an annotation's quote
     text: str         # plain text, shown as the snippet
-    keys: str = ""    # indexed and boosted, never shown: an entry's forms and transliterations
+    keys: str = ""    # indexed, never shown: an entry's forms and transliterations
 
 
 def words(text: str) -> list[str]:
@@ -192,11 +198,13 @@ def synonyms(edition) -> list[list[str]]:
 
 # -- the index -----------------------------------------------------------------------------------
 
-def encode(numbers: list[int]) -> str:
-    """Ascending numbers as base-32 gaps (see the module docstring)."""
+def encode(numbers: list[int], gaps: bool = True) -> str:
+    """Numbers in base 32 (see the module docstring); ascending ones as gaps unless `gaps` is false."""
     out, previous = [], 0
     for n in numbers:
-        gap, previous = n - previous, n
+        gap = n - previous
+        if gaps:
+            previous = n
         if gap < 32:  # most gaps: one character
             out.append(CHARS[gap])
             continue
@@ -209,14 +217,14 @@ def encode(numbers: list[int]) -> str:
     return "".join(out)
 
 
-def decode(text: str) -> list[int]:
+def decode(text: str, gaps: bool = True) -> list[int]:
     """The inverse of `encode` (search.js has the same loop)."""
     numbers, value, previous = [], 0, 0
     for ch in text:
         digit = CHARS.index(ch)
         value = value * 32 + (digit & 31)
         if digit < 32:
-            previous += value
+            previous = previous + value if gaps else value
             numbers.append(previous)
             value = 0
     return numbers
@@ -242,28 +250,61 @@ def build_index(docs: list[Document], groups: list[list[str]] | None = None,
                 page_titles: dict[str, str] | None = None) -> dict:
     """The index as plain data (see the module docstring); `page_titles` maps a URL to its page's title."""
     postings: dict[str, list[int]] = defaultdict(list)
-    keys: dict[str, list[int]] = defaultdict(list)
     pages: dict[str, int] = {}
     titles: dict[str, int] = {}  # a part's 1,900 passages share some 150 section headings: each is stored once
-    rows = []
+    meta: list[int] = []
     for n, doc in enumerate(docs):
         for word in set(words(f"{doc.title} {doc.text} {doc.keys}")) - STOP_WORDS:
             postings[word].append(n)
-        for word in set(words(doc.keys)):
-            keys[word].append(n)
-        page = pages.setdefault(doc.url, len(pages))
-        title = titles.setdefault(doc.title, len(titles))
-        rows.append([KINDS.index(doc.kind), page, doc.anchor, title, doc.text])
+        meta += [KINDS.index(doc.kind), pages.setdefault(doc.url, len(pages)), titles.setdefault(doc.title, len(titles))]
     vocabulary = sorted(postings)
-    return {"v": 1, "kinds": list(KINDS), "pages": [[url, (page_titles or {}).get(url, "")] for url in pages],
-            "titles": list(titles), "docs": rows, "words": front_coded(vocabulary),
-            "post": ",".join(encode(postings[w]) for w in vocabulary),
-            "keys": {w: encode(ns) for w, ns in sorted(keys.items())}, "syn": groups or []}
+    return {"v": 2, "kinds": list(KINDS), "labels": list(LABELS), "chars": CHARS, "stop": " ".join(sorted(STOP_WORDS)),
+            "pages": [[url, (page_titles or {}).get(url, "")] for url in pages],
+            "titles": list(titles), "meta": encode(meta, gaps=False), "anchors": " ".join(d.anchor for d in docs),
+            "texts": [d.text for d in docs], "words": front_coded(vocabulary),
+            "post": ",".join(encode(postings[w]) for w in vocabulary), "syn": groups or []}
+
+
+def documents_of(index: dict) -> list[tuple[str, str, str, str, str]]:
+    """(kind, page URL, anchor, title, text) of each document of an index: for tests and the benchmark."""
+    meta = decode(index["meta"], gaps=False)
+    anchors = index["anchors"].split(" ")
+    return [(index["kinds"][meta[3 * n]], index["pages"][meta[3 * n + 1]][0], anchors[n], index["titles"][meta[3 * n + 2]], text)
+            for n, text in enumerate(index["texts"])]
 
 
 def index_script(index: dict) -> str:
     """The index as a script: `<script src>` works from file://, where fetch() of a local file does not."""
     return f"window.{GLOBAL}=" + json.dumps(index, ensure_ascii=False, separators=(",", ":")) + ";\n"
+
+
+# Material's icons (Material Design Icons, Apache-2.0), as its own search partial draws them.
+_ICONS = {
+    "search": "M9.5 3A6.5 6.5 0 0 1 16 9.5c0 1.61-.59 3.09-1.56 4.23l.27.27h.79l5 5-1.5 1.5-5-5v-.79l-.27-.27A6.52 6.52 0 0 1 "
+              "9.5 16 6.5 6.5 0 0 1 3 9.5 6.5 6.5 0 0 1 9.5 3m0 2C7 5 5 7 5 9.5S7 14 9.5 14 14 12 14 9.5 12 5 9.5 5",
+    "back": "M20 11v2H8l5.5 5.5-1.42 1.42L4.16 12l7.92-7.92L13.5 5.5 8 11z",
+    "clear": "M19 6.41 17.59 5 12 10.59 6.41 5 5 6.41 10.59 12 5 17.59 6.41 19 12 13.41 17.59 19 19 17.59 13.41 12z",
+}
+
+
+@lru_cache(maxsize=1)
+def dialog_html() -> str:
+    """The search button and dialog, in Material's markup and classes, for the page's header.
+
+    Hidden until docs/assets/search.js has loaded (no JavaScript, no search).
+    """
+    icons = {name: f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" aria-hidden="true"><path d="{path}"/></svg>'
+             for name, path in _ICONS.items()}
+    return template("search.html").render(icons=icons)
+
+
+def in_header(page_html: str) -> str:
+    """The page with the search dialog at the end of Material's header bar, where its own search sits."""
+    header_end = page_html.find("</header>")
+    nav_end = page_html.rfind("</nav>", 0, header_end) if header_end > 0 else -1
+    if nav_end < 0:
+        return page_html
+    return page_html[:nav_end] + dialog_html() + page_html[nav_end:]
 
 
 def write_index(site_dir: Path, docs: list[Document], groups: list[list[str]], page_titles: dict[str, str]) -> Path:

@@ -28,6 +28,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))
+from searchspeed import index_figures, search_speed  # noqa: E402
 from synthetic import Spec, make_book, markdown_bytes  # noqa: E402
 
 WORK = REPO / "bench" / "work"
@@ -40,12 +41,17 @@ TARGETS = {  # name: (limit, "<=" or ">=")
     "term_scaling_ratio": (1.10, "<="),
     "own_js_css_gzip_bytes": (15_000, "<="),
     "import_seconds": (2.0, "<="),
+    "anchor_seconds": (0.5, "<="),  # stage_seconds.anchor: text maps + anchoring of the whole book in a build
     "import_seconds_wrapped": (2.0, "<="),
     "import_seconds_epub": (2.0, "<="),
     "import_seconds_pdf": (15.0, "<="),
     "term_linking_ratio": (1.10, "<="),
     "places_page_gzip_bytes": (150_000, "<="),
     "part_map_gzip_bytes": (15_000, "<="),
+    "search_index_to_searchable_text": (1.2, "<="),
+    "search_index_gzip_to_searchable_text": (0.5, "<="),
+    "search_ready_ms_file": (300, "<="),
+    "query_ms_p95_file": (30, "<="),
 }
 
 
@@ -289,6 +295,7 @@ def main(argv: list[str] | None = None) -> int:
     results["build_seconds_plain"] = round(median(floor), 3)
     results["hook_overhead_ratio"] = ratio(median(hooked), median(floor))
     results["stage_seconds"] = {k: round(v, 3) for k, v in json.loads(stage_file.read_text()).items()}
+    results["anchor_seconds"] = results["stage_seconds"].get("anchor", 0.0)
     unlinked = config.with_name("mkdocs-unlinked.yml")
     unlinked.write_text(config.read_text(encoding="utf-8").replace("    link_people: true", "    link_people: true\n    link_terms: false"),
                         encoding="utf-8")
@@ -313,7 +320,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # 5: weight, from the site just built with hooks
     site = WORK / "site-hooks"
-    own = [REPO / "docs" / "assets" / "reader.js", REPO / "docs" / "assets" / "reader.css"]
+    own = [REPO / "docs" / "assets" / name for name in ("reader.js", "reader.css", "search.js", "search.css")]
     results["own_js_css_bytes"] = sum(p.stat().st_size for p in own)
     results["own_js_css_gzip_bytes"] = sum(gz(p) for p in own)
     pages = sorted((site / "book").glob("*.html"), key=lambda p: p.stat().st_size)
@@ -323,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     results["places_page_gzip_bytes"] = gz(site / "places.html")  # the map and the list of places
     maps = (re.search(r'<figure class="ra-figure ra-part-map">.*?</figure>', p.read_text(encoding="utf-8"), re.S) for p in pages)
     results["part_map_gzip_bytes"] = max((len(gzip.compress(m.group().encode(), 9)) for m in maps if m), default=0)
-    results["search_index_bytes"] = (site / "search" / "search_index.json").stat().st_size
+    results.update(index_figures(site))  # search/reader-index.js, the one file search downloads
     text_bytes = text_bytes or markdown_bytes(root)
     results["search_index_to_text_ratio"] = ratio(results["search_index_bytes"], text_bytes)
     results["site_bytes"] = sum(p.stat().st_size for p in site.rglob("*") if p.is_file() and "downloads" not in p.parts)
@@ -366,6 +373,10 @@ def main(argv: list[str] | None = None) -> int:
             results["browser"]["http_search_ready_seconds"], results["browser"]["http_popup_seconds"] = http_times
     finally:
         server.terminate()
+    # 8: search in Chromium, from file:// and over http (bench/searchspeed.py): ready after navigation, query p95
+    speed = search_speed(site, f"book/{page.name}")
+    for way, figures in (speed or {}).items():
+        results.update({f"{key}_{way}": value for key, value in figures.items()})  # e.g. query_ms_p95_file
     results["bench_seconds"] = round(time.perf_counter() - started, 1)
 
     (REPO / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

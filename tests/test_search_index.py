@@ -10,7 +10,8 @@ import pytest
 from annotated_reader.book import load_book
 from annotated_reader.load import load_layer
 from annotated_reader.search import (CHARS, GLOBAL, INDEX_PATH, KINDS, STOP_WORDS, Document, build_index, decode,
-                                     encode, front_coded, index_script, page_documents, part_documents, words)
+                                     documents_of, encode, front_coded, in_header, index_script, page_documents,
+                                     part_documents, words)
 from sitebuild import ROOT, build, copy_project
 
 BOOK = load_book(ROOT, ROOT / "no-such-dir")
@@ -60,6 +61,7 @@ def test_words(text, expected):
 def test_postings_round_trip(numbers):
     code = encode(numbers)
     assert decode(code) == numbers
+    assert decode(encode(numbers[::-1], gaps=False), gaps=False) == numbers[::-1]
     assert '"' not in code and "\\" not in code and "," not in code and " " not in code
 
 
@@ -101,13 +103,22 @@ def test_index_postings_find_every_word_of_every_document():
     for n, doc in enumerate(docs):
         for word in set(words(f"{doc.title} {doc.text} {doc.keys}")) - STOP_WORDS:
             assert n in postings[word], (word, n)
-    assert postings["beriia"] == [1] and decode(index["keys"]["beriia"]) == [1]
+    assert postings["beriia"] == [1]  # a form: found, never shown
     assert index["syn"] == [["beria", "beriia"]]
     assert index["pages"][0] == ["a.html", "Part one"]
-    kind, page, anchor, title, text = index["docs"][1]
-    assert (index["kinds"][kind], index["pages"][page][0], anchor, index["titles"][title], text) == \
-        ("person", "people.html", "person-beria", "Lavrenty Beria", "A security chief.")
+    assert documents_of(index) == [(d.kind, d.url, d.anchor, d.title, d.text) for d in docs]
     assert index_script(index).startswith(f"window.{GLOBAL}=")
+
+
+def test_the_dialog_goes_at_the_end_of_the_header_bar():
+    page = '<header class="md-header"><nav class="md-header__inner"><a>logo</a></nav></header><nav>other</nav>'
+    out = in_header(page)
+    dialog = out[out.index('<label class="md-header__button'):out.index("</nav></header>")]
+    assert out.startswith('<header class="md-header"><nav class="md-header__inner"><a>logo</a><label')
+    for needle in ('for="__search"', 'class="md-search ra-search" role="dialog"', 'class="md-search__input"',
+                   'class="md-search-result__list"', "hidden>"):
+        assert needle in dialog, needle
+    assert in_header("<p>no header</p>") == "<p>no header</p>"
 
 
 # -- built sites: every paragraph and entry is a document, and every document's anchor exists ------
@@ -118,7 +129,7 @@ def ids(path: Path) -> set[str]:
 
 def check_site(site: Path, full: bool) -> dict:
     index = load_index(site)
-    docs = [(index["kinds"][k], index["pages"][p][0], anchor) for k, p, anchor, _, _ in index["docs"]]
+    docs = [(kind, url, anchor) for kind, url, anchor, _, _ in documents_of(index)]
     page_ids: dict[str, set[str]] = {}
     for kind, url, anchor in docs:
         assert (site / url).is_file(), url
@@ -156,9 +167,11 @@ def companion(tmp_path_factory) -> Path:
 
 def test_companion_index_covers_the_layer_and_its_anchors_exist(companion):
     index = check_site(companion, full=False)
-    kinds = {index["kinds"][d[0]] for d in index["docs"]}
+    kinds = {d[0] for d in documents_of(index)}
     assert kinds == {"annotation", "glossary", "person", "event", "guide"}  # no book text in the companion
     assert not (companion / "search" / "search_index.json").exists(), "Material's index is shipped as well"
+    home = (companion / "index.html").read_text(encoding="utf-8")
+    assert home.count('class="md-search ra-search"') == 1 and home.index("ra-search") < home.index("</header>")
     assert any({"tsaritsyn", "stalingrad", "volgograd"} <= set(group) for group in index["syn"])
 
 
@@ -169,4 +182,4 @@ def test_reader_index_covers_every_paragraph_and_its_anchors_exist(tmp_path_fact
     result = build(project)
     assert result.returncode == 0, result.stderr[-3000:]
     index = check_site(project / "site", full=True)
-    assert sum(1 for d in index["docs"] if index["kinds"][d[0]] == "book") > 1500
+    assert sum(1 for d in documents_of(index) if d[0] == "book") > 1500

@@ -1,24 +1,12 @@
-/* annotated-reader search: loads the index the build made (search/reader-index.js, one <script>, so it
-   works from file://), answers in the page without building anything, and shows passages in Material's
-   search dialog: / or s opens, arrows move, Enter opens the best result, Esc closes. A result lands on
-   its paragraph or entry (?h=words#id) and the words are marked there. Plain ES2018, no dependencies.
-   Index format and tokenizer: annotated_reader/search.py (the two must agree). */
+/* annotated-reader search: queries the index the build made (search/reader-index.js; its format and
+   tokenizer: annotated_reader/search.py) in Material's search dialog. Plain ES2018, works from file://. */
 (function () {
   "use strict";
   var d = document, w = window;
-  var CHARS = "0123456789abcdefghijklmnopqrstuvABCDEFGHIJKLMNOPQRSTUVWXYZ_-wxyz";
-  var STOP = new Set(("about after all also an and are as at be been before but by can could did do does during for from had has " +
-    "have he her him his if in into is it its may more most not of on or our out over she so some such than " +
-    "that the their them then there these they this those to too under until up very was we were what when " +
-    "where which while who whom with would you your").split(" "));
-  var LABELS = { book: "Book", annotation: "Annotations", glossary: "Glossary", person: "People", event: "Timeline", guide: "Guide" };
   var EXACT = 1, SYNONYM = 0.9, PREFIX = 0.7, TYPO = 0.5, KEY_BOOST = 2;
   var MAX_PREFIX = 300;  // completions of a short prefix, the most frequent first
-  var PAGE = 50;         // results rendered at a time
+  var PAGE = 20;         // results rendered at a time (Material shows 10, then more on scroll)
   var WORD = /[\p{L}\p{N}]{2,}/gu, LETTERS = "[\\p{L}\\p{N}]";
-  var ICON = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" aria-hidden="true"><path d="M9.5 3A6.5 6.5 0 0 1 16 9.5c0 1.61-.59 3.09-1.56 4.23l.27.27h.79l5 5-1.5 1.5-5-5v-.79l-.27-.27A6.52 6.52 0 0 1 9.5 16 6.5 6.5 0 0 1 3 9.5 6.5 6.5 0 0 1 9.5 3m0 2C7 5 5 7 5 9.5S7 14 9.5 14 14 12 14 9.5 12 5 9.5 5"/></svg>';
-  var BACK = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" aria-hidden="true"><path d="M20 11v2H8l5.5 5.5-1.42 1.42L4.16 12l7.92-7.92L13.5 5.5 8 11z"/></svg>';
-  var CLEAR = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" aria-hidden="true"><path d="M19 6.41 17.59 5 12 10.59 6.41 5 5 6.41 10.59 12 5 17.59 6.41 19 12 13.41 17.59 19 19 17.59 13.41 12z"/></svg>';
 
   function fold(s) { return s.toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, ""); }
   function words(s) {
@@ -27,24 +15,34 @@
   function esc(s) { return s.replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; }); }
   function reEsc(s) { return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
 
-  /* ---- the engine: binary search over the sorted vocabulary, postings decoded on first use ---- */
+  /* the engine: binary search over the sorted vocabulary, postings decoded on first use */
 
   function Engine(data) {
     this.data = data;
-    var prev = "";
-    this.words = data.words.split(" ").map(function (x) { prev = prev.slice(0, CHARS.indexOf(x[0])) + x.slice(1); return prev; });
+    this.chars = data.chars;
+    this.stop = new Set(data.stop.split(" "));
+    var meta = this.decode(data.meta, true), n = data.texts.length, named = this.named = new Map();
+    this.kind = []; this.page = []; this.title = [];
+    for (var i = 0; i < n; i++) { this.kind.push(meta[3 * i]); this.page.push(meta[3 * i + 1]); this.title.push(meta[3 * i + 2]); }
+    this.anchors = data.anchors.split(" ");
+    for (var j = 0; j < n; j++) { // glossary entries and people by the words of their names: they rank first
+      var k = data.kinds[this.kind[j]];
+      if (k === "glossary" || k === "person") words(data.titles[this.title[j]]).forEach(function (x) { named.set(x, (named.get(x) || []).concat([j])); });
+    }
+    var prev = "", chars = this.chars;
+    this.words = data.words.split(" ").map(function (x) { prev = prev.slice(0, chars.indexOf(x[0])) + x.slice(1); return prev; });
     this.post = data.post.split(",");
     this.cache = new Map();
     this.syn = new Map();
     var syn = this.syn;
     data.syn.forEach(function (group) { group.forEach(function (x) { syn.set(x, group); }); });
   }
-  Engine.prototype.decode = function (s) {
+  Engine.prototype.decode = function (s, plain) { // base-32 numbers; gaps between ascending ones unless `plain`
     var out = [], value = 0, prev = 0;
     for (var i = 0; i < s.length; i++) {
-      var digit = CHARS.indexOf(s[i]);
+      var digit = this.chars.indexOf(s[i]);
       value = value * 32 + (digit & 31);
-      if (digit < 32) { prev += value; out.push(prev); value = 0; }
+      if (digit < 32) { prev = plain ? value : prev + value; out.push(prev); value = 0; }
     }
     return out;
   };
@@ -83,9 +81,9 @@
     return found;
   };
   Engine.prototype.search = function (query) {
-    var tokens = words(query).filter(function (t) { return !STOP.has(t); });
+    var stop = this.stop, tokens = words(query).filter(function (t) { return !stop.has(t); });
     var typing = !/[\s"'.,;:!?)]$/.test(query);
-    var n = this.data.docs.length, self = this, scores = null, matched = [];
+    var n = this.data.texts.length, self = this, scores = null, matched = [];
     for (var t = 0; t < tokens.length; t++) {
       var expansion = this.expand(tokens[t], typing && t === tokens.length - 1);
       var mine = new Map();
@@ -95,8 +93,9 @@
           var s = weight * idf;
           if (!(mine.get(docs[k]) >= s)) mine.set(docs[k], s);
         }
-        var keys = self.data.keys[self.words[i]]; // an entry named by the word comes before passages that use it
-        if (keys) self.decode(keys).forEach(function (doc) { if (mine.has(doc)) mine.set(doc, mine.get(doc) + KEY_BOOST * weight * idf); });
+        (self.named.get(self.words[i]) || []).forEach(function (doc) { // an entry named by the word before passages using it
+          if (mine.has(doc)) mine.set(doc, mine.get(doc) + KEY_BOOST * weight * idf);
+        });
       });
       matched.push({ token: tokens[t], prefix: typing && t === tokens.length - 1, words: Array.from(expansion.keys()).map(function (i) { return self.words[i]; }) });
       if (scores === null) scores = mine;
@@ -128,9 +127,9 @@
       if (t.prefix) alts.push(reEsc(t.token) + LETTERS + "*");
       t.words.forEach(function (x) { if (!t.prefix || x.lastIndexOf(t.token, 0) !== 0) alts.push(reEsc(x)); });
     });
-    if (!alts.length) return null;
-    return new RegExp("(^|[^\\p{L}\\p{N}])(" + alts.join("|") + ")(?![\\p{L}\\p{N}])", "giu");
+    return alts.length ? wordsRe(alts) : null;
   }
+  function wordsRe(alts) { return new RegExp("(^|[^\\p{L}\\p{N}])(" + alts.join("|") + ")(?![\\p{L}\\p{N}])", "giu"); }
 
   // Where the words are, in the text as the reader sees it (folded only when folding keeps offsets).
   function spans(text, re) {
@@ -161,7 +160,7 @@
     return (from > 0 ? "\u2026" : "") + html + (to < text.length ? "\u2026" : "");
   }
 
-  /* ---- loading: one script, cached by the browser across pages ---------------------------- */
+  /* loading: one script, cached by the browser across pages */
 
   var base = ".";
   try { base = JSON.parse(d.getElementById("__config").textContent).base || "."; } catch (err) { /* default */ }
@@ -181,41 +180,16 @@
   });
   var api = w.readerSearch = { ready: ready, readyMs: null, search: function (q) { return engine.search(q); }, render: null };
 
-  /* ---- the dialog: Material's search markup and classes, driven by its __search toggle ----- */
+  /* the dialog: Material's search markup and classes, driven by its __search toggle */
 
   var toggle, root, input, meta, kindsBar, list, more, state = { query: "", result: null, kind: "", shown: 0 };
 
-  function mount() {
+  function mount() { // the markup comes with the page (annotated_reader/templates/search.html)
     toggle = d.getElementById("__search");
-    var header = d.querySelector(".md-header__inner");
-    if (!toggle || !header || d.querySelector(".md-search")) return;
-    var button = d.createElement("label");
-    button.className = "md-header__button md-icon";
-    button.htmlFor = "__search";
-    button.title = "Search (/)";
-    button.innerHTML = ICON;
-    root = d.createElement("div");
-    root.className = "md-search ra-search";
-    root.setAttribute("role", "dialog");
-    root.setAttribute("aria-label", "Search");
-    root.innerHTML =
-      '<label class="md-search__overlay" for="__search"></label>' +
-      '<div class="md-search__inner" role="search">' +
-      '<form class="md-search__form" name="reader-search">' +
-      '<input type="text" class="md-search__input" name="query" aria-label="Search the book, annotations and reference pages" ' +
-      'placeholder="Search" autocapitalize="off" autocorrect="off" autocomplete="off" spellcheck="false" aria-controls="ra-search-results">' +
-      '<label class="md-search__icon md-icon" for="__search">' + ICON + BACK + "</label>" +
-      '<nav class="md-search__options" aria-label="Search"><button type="reset" class="md-search__icon md-icon" title="Clear" aria-label="Clear" tabindex="-1">' + CLEAR + "</button></nav>" +
-      "</form>" +
-      '<div class="md-search__output"><div class="md-search__scrollwrap" data-md-scrollfix>' +
-      '<div class="md-search-result" id="ra-search-results">' +
-      '<div class="md-search-result__meta" aria-live="polite">Type to start searching</div>' +
-      '<div class="ra-search-kinds" role="group" aria-label="Show results of one kind" hidden></div>' +
-      '<ol class="md-search-result__list" aria-label="Results"></ol>' +
-      '<button type="button" class="ra-search-more" hidden>More results</button>' +
-      "</div></div></div></div>";
-    header.appendChild(button);
-    header.appendChild(root);
+    root = d.querySelector(".ra-search");
+    var button = d.querySelector(".ra-search-button");
+    if (!toggle || !root || !button) return;
+    root.hidden = button.hidden = false;
     input = root.querySelector("input");
     meta = root.querySelector(".md-search-result__meta");
     kindsBar = root.querySelector(".ra-search-kinds");
@@ -242,14 +216,10 @@
     toggle.dispatchEvent(new Event("change")); // Material locks the page's scroll on small screens
   }
 
-  function typingInto(el) {
-    return el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
-  }
-
   function onKey(e) {
     if (e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return;
     if (!toggle.checked) {
-      if ((e.key === "/" || e.key === "s" || e.key === "f") && !typingInto(d.activeElement)) {
+      if ((e.key === "/" || e.key === "s" || e.key === "f") && !(d.activeElement.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(d.activeElement.tagName))) {
         e.preventDefault();
         setOpen(true);
         input.focus();
@@ -292,10 +262,11 @@
     render(true);
   }
 
-  function kindOf(doc) { return engine.data.kinds[engine.data.docs[doc][0]]; }
+  function kindOf(doc) { return engine.data.kinds[engine.kind[doc]]; }
 
   function render(reset) {
     var r = state.result;
+    if (reset) root.querySelector(".md-search__scrollwrap").scrollTop = 0; // before the changes: no layout forced
     list.textContent = "";
     state.shown = 0;
     if (!r) { meta.textContent = "Type to start searching"; kindsBar.hidden = true; more.hidden = true; return; }
@@ -304,29 +275,28 @@
     meta.textContent = total ? total + (total === 1 ? " matching passage or entry" : " matching passages and entries") : "No matching documents";
     kindsBar.hidden = !total;
     var bar = '<button type="button" data-kind="" aria-pressed="' + !state.kind + '">All <span>' + total + "</span></button>";
-    engine.data.kinds.forEach(function (k) {
-      if (counts[k]) bar += '<button type="button" data-kind="' + k + '" aria-pressed="' + (state.kind === k) + '">' + LABELS[k] + " <span>" + counts[k] + "</span></button>";
+    engine.data.kinds.forEach(function (k, i) {
+      if (counts[k]) bar += '<button type="button" data-kind="' + k + '" aria-pressed="' + (state.kind === k) + '">' + engine.data.labels[i] + " <span>" + counts[k] + "</span></button>";
     });
     kindsBar.innerHTML = bar;
     state.hits = state.kind ? r.hits.filter(function (h) { return kindOf(h[0]) === state.kind; }) : r.hits;
     renderMore();
-    if (reset) root.querySelector(".md-search__scrollwrap").scrollTop = 0;
   }
 
   function renderMore() {
     var r = state.result, data = engine.data, html = "";
     state.hits.slice(state.shown, state.shown + PAGE).forEach(function (h) {
-      var doc = data.docs[h[0]], kind = data.kinds[doc[0]], page = data.pages[doc[1]], text = doc[4];
-      var found = r.pattern ? spans(text, r.pattern) : [];
-      var title = data.titles[doc[3]], inTitle = r.pattern ? spans(title, r.pattern) : [];
+      var doc = h[0], kind = data.kinds[engine.kind[doc]], page = data.pages[engine.page[doc]], text = data.texts[doc];
+      var anchor = engine.anchors[doc], found = r.pattern ? spans(text, r.pattern) : [];
+      var title = data.titles[engine.title[doc]], inTitle = r.pattern ? spans(title, r.pattern) : [];
       var marked = snippet(title, inTitle).replace(/^\u2026|\u2026$/g, "");
       var seen = {};
       found.forEach(function (s) { seen[fold(text.slice(s[0], s[1]))] = 1; });
       inTitle.forEach(function (s) { seen[fold(title.slice(s[0], s[1]))] = 1; });
-      var href = base + "/" + page[0] + (Object.keys(seen).length ? "?h=" + encodeURIComponent(Object.keys(seen).join(" ")) : "") + (doc[2] ? "#" + doc[2] : "");
+      var href = base + "/" + page[0] + (Object.keys(seen).length ? "?h=" + encodeURIComponent(Object.keys(seen).join(" ")) : "") + (anchor ? "#" + anchor : "");
       html += '<li class="md-search-result__item ra-search-' + kind + '"><a href="' + esc(href) + '" class="md-search-result__link">' +
-        '<article class="md-search-result__article md-typeset" data-md-score="' + h[1].toFixed(2) + '">' +
-        '<p class="ra-search-where">' + LABELS[kind] + (page[1] && kind !== "glossary" && kind !== "person" && kind !== "event" ? " \u00b7 " + esc(page[1]) : "") + "</p>" +
+        '<article class="md-search-result__article md-typeset"><p class="ra-search-where">' + data.labels[engine.kind[doc]] +
+        (page[1] && /^(book|annotation|guide)$/.test(kind) ? " \u00b7 " + esc(page[1]) : "") + "</p>" +
         "<h2>" + marked + "</h2><p>" + snippet(text, found) + "</p></article></a></li>";
     });
     list.insertAdjacentHTML("beforeend", html);
@@ -334,13 +304,13 @@
     more.hidden = state.shown >= state.hits.length;
   }
 
-  /* ---- arrival: mark the words (?h=) in the paragraph or entry the result pointed at ------- */
+  /* arrival: mark the words (?h=) in the paragraph or entry the result pointed at */
 
   function markArrival() {
     var h = new URLSearchParams(location.search).get("h");
     if (!h) return;
-    var list = h.split(/\s+/).filter(Boolean).map(reEsc);
-    if (!list.length) return;
+    var asked = h.split(/\s+/).filter(Boolean).map(reEsc);
+    if (!asked.length) return;
     var id = "";
     try { id = decodeURIComponent(location.hash.slice(1)); } catch (err) { id = ""; }
     var target = id ? d.getElementById(id) : null;
@@ -351,7 +321,7 @@
     } else if (target && target.tagName === "MARK") { // an annotated passage, and its note
       places = [target.closest("p, li") || target, d.getElementById("note-" + id.slice(4))];
     } else places = [target || d.querySelector("article.md-content__inner") || d.body];
-    var re = new RegExp("(^|[^\\p{L}\\p{N}])(" + list.join("|") + ")(?![\\p{L}\\p{N}])", "giu");
+    var re = wordsRe(asked);
     var first = null;
     places.forEach(function (place) {
       if (!place) return;

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from annotated_reader.search import INDEX_PATH
+from annotated_reader.search import INDEX_PATH, documents_of
 
 from .helpers import DESKTOP, MOBILE
 
@@ -84,9 +84,9 @@ class Site:
         """(page path, fragment) of every search document whose title or text holds `word`."""
         index = self.search_index()
         found = set()
-        for _, page, anchor, title, text in index["docs"]:
-            if word.lower() in (index["titles"][title] + " " + text).lower():
-                found.add((index["pages"][page][0], anchor))
+        for _, url, anchor, title, text in documents_of(index):
+            if word.lower() in (title + " " + text).lower():
+                found.add((url, anchor))
         return found
 
 

@@ -171,8 +171,11 @@ def test_one_index_file_is_shipped(site):
 def test_companion_searches_synopses_annotations_and_reference_pages(companion_site, companion_base, desktop, query, kind, where):
     page = open_page(desktop, companion_base + "index.html")
     search(page, query + " ")
+    assert "Book" not in {k for k, _ in results(page)}
+    page.locator(".ra-search-kinds button", has_text=kind).click()  # one kind only
+    expect(page.locator(".ra-search-kinds button[aria-pressed=true]")).to_contain_text(kind)
     shown = results(page)
-    assert "Book" not in {k for k, _ in shown}
+    assert {k for k, _ in shown} == {kind}, shown[:5]
     hits = [href for k, href in shown if k == kind]
     assert hits, (kind, shown[:5])
     assert any(where.split("#")[0] in href and "#" + where.split("#")[1] in href for href in hits), hits[:5]
