@@ -5,7 +5,8 @@ result (of the real text, or the original mini book) is rendered as book-like
 HTML — a title page, CONTENTS, each part on new pages with its heading, section
 headings with "■", paragraphs with first-line indents and no blank lines,
 words hyphenated at line ends (soft hyphens), note markers as <sup>, verse with
-hanging indents, the plates' captions on pages of their own, and the NOTES
+hanging indents, the plates (a frame and its caption a page) bound in the
+middle of the paragraph they interrupt, as in the print edition, and the NOTES
 grouped by part in a smaller type — and printed with headless Chromium
 (Playwright's page.pdf, Debian's /usr/bin/chromium, never a downloaded browser).
 Running heads (book title on left pages, the part's title on right pages) and
@@ -112,13 +113,12 @@ def book_html(result, profile, hyphenate: bool = True, folio: str = "foot") -> s
     book = result.book or {}
     heads = []
     body = [_title_page(book, profile), _contents(result, profile)]
-    plates_after = _plates_part(result)
+    plates_in = _plates_part(result)
     for index, part in enumerate(result.parts):
         page = f"p{index}"
         heads.append(_right_head(page, part.spec.title, folio))
-        body.append(_part(part, profile, page, hyphenate))
-        if index == plates_after:
-            body.append(_plates(result.captions))
+        plates = _plates(result.captions, result.captions[0].line) if index == plates_in else None
+        body.append(_part(part, profile, page, hyphenate, plates))
     heads.append(_right_head("notes", "Notes", folio))
     if folio == "head":
         heads.append('@page :left { @top-left { content: counter(page) "\\2003\\2003%s"; } '
@@ -159,14 +159,18 @@ def _contents(result, profile) -> str:
     return '<section class="front toc">' + "".join(out) + "</section>"
 
 
-def _part(part, profile, page: str, hyphenate: bool) -> str:
+def _part(part, profile, page: str, hyphenate: bool, plates: tuple[int, str] | None = None) -> str:
+    """A part from its heading on; `plates` (source line, HTML) are bound into the paragraph they fell in."""
     spec = part.spec
+    host = max((k for k, item in enumerate(part.items) if not hasattr(item, "title") and item.line < plates[0]),
+               default=None) if plates else None
     number = f'<span class="num">{part.number}</span>' if part.number is not None else ""
     out = [f'<section class="part" style="page: {page}">', f"<h1>{number}{_esc(spec.heading)}</h1>"]
     if spec.subtitle:
         out.append(f'<p class="subtitle">{_inline(spec.subtitle, False)}</p>')
     after_verse = False
-    for item in part.items:
+    placed = plates is None
+    for k, item in enumerate(part.items):
         if hasattr(item, "title"):
             out.append(f"<h2>{_esc(profile.section_marker)}{_esc(item.title.upper())}</h2>")
             after_verse = False
@@ -176,25 +180,48 @@ def _part(part, profile, page: str, hyphenate: bool) -> str:
             after_verse = True
         else:
             cls = ' class="noindent"' if after_verse else ""
-            out.append(f"<p{cls}>{_inline(item.lines[0], hyphenate)}</p>")
+            cut = _mid_sentence(item.lines[0]) if k == host else None
+            if cut:  # the plates' pages interrupt the paragraph, which goes on after them
+                out += [f"<p{cls}>{_inline(cut[0], hyphenate)}</p>", plates[1],
+                        f'<p class="noindent">{_inline(cut[1], hyphenate)}</p>']
+                placed = True
+            else:
+                out.append(f"<p{cls}>{_inline(item.lines[0], hyphenate)}</p>")
             after_verse = False
+        if k == host and not placed:  # no place to cut: the plates follow the paragraph
+            out.append(plates[1])
+            placed = True
+    if not placed:
+        out.append(plates[1])
     out.append("</section>")
     return "\n".join(out)
 
 
-def _plates(captions) -> str:
-    """One plate a page: a frame where the photograph would be, its caption below."""
+def _mid_sentence(text: str) -> tuple[str, str] | None:
+    """`text` cut in two near its middle before a lower-case word, outside any emphasis; None if no such place."""
+    words = text.split(" ")
+    middle = len(words) // 2
+    for k in sorted(range(1, len(words)), key=lambda k: abs(k - middle)):
+        first, rest = " ".join(words[:k]), " ".join(words[k:])
+        if words[k][:1].islower() and words[k - 1][-1:].isalpha() and first.count("*") % 4 == 0 \
+                and "[^" not in words[k - 1]:
+            return first, rest
+    return None
+
+
+def _plates(captions, line: int) -> tuple[int, str]:
+    """One plate a page: a frame where the photograph would be, its caption below; with the source line."""
     out = ['<section class="plates">']
     for caption in captions:
         out.append('<div class="plate"><div class="photo"></div>')
         out += [f"<p>{_inline(line, False)}</p>" for line in caption.lines]
         out.append("</div>")
     out.append("</section>")
-    return "\n".join(out)
+    return line, "\n".join(out)
 
 
 def _plates_part(result) -> int | None:
-    """Index of the part whose body held the plates (they are printed after its last page)."""
+    """Index of the part whose body held the plates."""
     if not result.captions:
         return None
     line = result.captions[0].line
