@@ -69,12 +69,15 @@ class _Links(HTMLParser):
         super().__init__()
         self.ids: set[str] = set()
         self.figure_links: list[str] = []
+        self.mentions: list[str] = []
         self.depth = 0
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if "id" in a:
             self.ids.add(a["id"])
+        if tag == "a" and (a.get("href") or "").startswith("book/") and "#use-" in a["href"]:
+            self.mentions.append(a["href"])  # the Places page's "Mentioned in" links
         if tag == "svg" and (a.get("class") or "").split()[:1] in (["ra-map"], ["ra-strip"]):
             self.depth += 1
         elif tag == "svg" and self.depth:
@@ -100,7 +103,7 @@ def check_links(site: Path) -> dict[str, int]:
     for page in pages:
         links = parsed.setdefault(page, _parse(page))
         counts[page.relative_to(site).as_posix()] = len(links.figure_links)
-        for href in links.figure_links:
+        for href in links.figure_links + links.mentions:
             assert not re.match(r"^[a-z]+:", href), f"{page.name}: {href} leaves the site"
             url = urljoin(page.as_uri(), href)
             target, _, fragment = url.partition("#")
@@ -116,6 +119,7 @@ def _check_site(site: Path, full: bool) -> None:
     counts = check_links(site)
     places = (site / "places.html").read_text(encoding="utf-8")
     assert counts["places.html"] >= 50 and places.count('class="ra-map-place"') == counts["places.html"]
+    assert len(_parse(site / "places.html").mentions) >= 60  # checked like the markers
     assert 'class="ra-map-land"' in places and "today's borders" in places
     assert counts["timeline.html"] >= 200  # 201 events and the parts' bands
     assert counts["book/before-the-revolution.html"] >= 10
