@@ -17,7 +17,7 @@
   var HEADER = ".ra-edition, .ra-in-this-part, .ra-part-figures, .ra-guide";
   var SKIP = HEADER + ", .footnote, .footnote-ref, sup[id^='fnref'], .ra-notes, .ra-marker, .headerlink, .ra-my-store, script, style, template";
   var root = "", notes = [], storage = null, storageProblem = "", started = false, editing = null;
-  var editor, panelEl, toastEl;
+  var editor, panelEl, toastEl, toastTimer = 0, TOAST_SECONDS = 8; // the panel repeats a storage problem
 
   /* ---- storage ------------------------------------------------------------------------ */
 
@@ -55,6 +55,8 @@
     }
     toastEl.textContent = text;
     toastEl.hidden = !text;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(function () { toastEl.hidden = true; }, TOAST_SECONDS * 1000);
     var msg = panelEl && panelEl.querySelector(".ra-panel-message");
     if (msg) msg.textContent = text;
   }
