@@ -170,7 +170,7 @@ def draw(layer: Layer, parts: list[Part], *, width: int, ident: str, event_href,
     # Events.
     strip.tick_y, strip.tick_h = y, 14
     chosen = layer.events if events is None else events
-    for event in sorted(chosen, key=lambda e: e.date):
+    for event in sorted(chosen, key=lambda e: (decimal_year(e.date), e.date)):  # left to right, also for Tab
         strip.ticks.append(Tick(round(x(decimal_year(event.date)), 1), event_href(event), f"{event.date}: {plain(event.event)}", event.id))
     y += 18
     strip.axis_y = y

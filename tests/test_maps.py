@@ -180,3 +180,27 @@ def test_the_epub_has_the_map_and_the_strip_as_images_with_text_equivalents(tmp_
     assert '<img src="images/places-map.svg" alt="' in places and places.count("<dt id=\"place-") >= 60
     assert '<img src="images/timeline.svg" alt="' in timeline
     assert svg.startswith("<svg") and 'role="img"' in svg and "<title" in svg and "<a " not in svg
+
+
+def test_the_strip_draws_every_event_in_order_the_periods_and_the_chapters():
+    from annotated_reader.timeline_strip import BIRTH, decimal_year, draw, part_spans
+    book = load_book(ROOT, ROOT / "docs" / "book")
+    layer, _ = load_layer(ROOT / "annotations", book.parts, ROOT)
+    strip = draw(layer, book.parts, width=960, ident="t", event_href=lambda e: f"#event-{e.id}",
+                 part_href=lambda p: f"@/book/{p.slug}.md")
+    assert len(strip.ticks) == len(layer.events) >= 200
+    assert [t.x for t in strip.ticks] == sorted(t.x for t in strip.ticks)
+    assert {t.href for t in strip.ticks} == {f"#event-{e.id}" for e in layer.events}
+    assert [p.label for p in strip.periods if p.label][:3] == ["Revolution", "Civil War", "NEP"]
+    chapters = [b for b in strip.bands if "ra-strip-chapter" in b.cls]
+    assert len(chapters) == sum(1 for p in book.parts if p.kind == "chapter")
+    assert len({b.y for b in chapters}) == 1  # one lane, in reading order
+    assert [b.x for b in chapters] == sorted(b.x for b in chapters)
+    spans = part_spans(layer, book.parts)
+    assert spans["before-the-revolution"] == (1878, 1917) and spans["family"][0] < spans["family"][1]
+    assert [age for _, age in strip.ages] == [10, 20, 30, 40, 50, 60, 70]
+    x10 = dict((age, x) for x, age in strip.ages)[10]
+    x1878 = dict((year, x) for x, year in strip.years)[1878]
+    per_year = (strip.width - 12) / (1953 + 1 - 1878)
+    assert x10 - x1878 == pytest.approx((BIRTH + 10 - 1878) * per_year)
+    assert decimal_year("1917-10-25") == pytest.approx(1917 + 9 / 12 + 24.5 / 365)
