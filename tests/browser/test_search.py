@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-from .conftest import ROOT, Site, _QuietHandler
+from .conftest import Site, _QuietHandler
 from .helpers import open_page, same_origin
 from .test_a11y import axe_violations, check
 
