@@ -12,7 +12,7 @@ import re
 import time
 from collections import Counter, defaultdict
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .anchor import Failure, Match, changed_warning, explain, match_quote, normalize
@@ -139,7 +139,7 @@ class Edition:
                 message, hint = changed_warning(ann.anchor, placed, tm.text[start:end])
                 result.problems.append(Problem(where.file, where.line, where.col, message, hint, ann.id, "warning"))
             taken.append((start, end, ann.id))
-            result.matches.append((ann, replace(placed, start=start, end=end)))
+            result.matches.append((ann, Match(start, end, placed.method, placed.score, placed.paragraph)))
         for event in self.layer.events:
             if event.part != slug or not event.anchor:
                 continue
@@ -149,7 +149,7 @@ class Edition:
                 result.problems.append(Problem(event.place.file, event.place.line, event.place.col, message, hint, event.id))
                 continue
             start, end = tm.reading_span(placed.start, placed.end)
-            result.events.append((event, replace(placed, start=start, end=end)))
+            result.events.append((event, Match(start, end, placed.method, placed.score, placed.paragraph)))
         result.matches.sort(key=lambda pair: pair[1].start)
         return result
 
