@@ -139,6 +139,40 @@ def test_glossary_document(tmp_path, monkeypatch):
     assert package.docs["people.xhtml"].xpath("//x:dt[@id='person-marta-lind']", namespaces=NS)
 
 
+def test_glossary_and_people_sources(tmp_path, monkeypatch):
+    """Entries that name their sources show them in the EPUB as on the site's reference pages; links in them resolve."""
+    root = export_project(tmp_path, monkeypatch)
+    annotations = root / "annotations"
+    people = (annotations / "people.yml").read_text(encoding="utf-8")
+    glossary = (annotations / "glossary.yml").read_text(encoding="utf-8")
+    short = "    short: Saltby's first woman harbourmaster.\n"
+    assert short in people
+    (annotations / "people.yml").write_text(people.replace(short, short + (
+        '    sources:\n      - "Outside the book: *An Invented Register* (1999), p. 3."\n'
+        '      - "The [Guild](term:guild) minutes of 1902."\n')), encoding="utf-8")
+    term = "    see_also: [guild]\n"
+    assert term in glossary
+    (annotations / "glossary.yml").write_text(glossary.replace(term, term + (
+        '    sources:\n      - "*Harbour Law* (1899), section 4."\n')), encoding="utf-8")
+    path = make_epub(root)
+    package = Package(path)
+    check_structure(package)  # the source's term link resolves inside the package
+    lind = package.docs["people.xhtml"].xpath(
+        "//x:dd[preceding-sibling::x:dt[1]/@id='person-marta-lind']/x:p[@class='sources']", namespaces=NS)
+    assert len(lind) == 1
+    assert " ".join(etree.tostring(lind[0], method="text", encoding="unicode").split()) == (
+        "Sources: Outside the book: An Invented Register (1999), p. 3.; The Guild minutes of 1902.")
+    assert lind[0].xpath("x:em/text()", namespaces=NS) == ["An Invented Register"]
+    assert lind[0].xpath("x:a/@href", namespaces=NS) == ["glossary.xhtml#term-guild"]
+    glossary_doc = package.docs["glossary.xhtml"]
+    sources = glossary_doc.xpath("//x:p[@class='sources']", namespaces=NS)
+    assert len(sources) == 1  # only the entry that names sources
+    assert sources[0].xpath("string(ancestor::x:dd/preceding-sibling::x:dt[1]/@id)", namespaces=NS) == "term-harbourmaster"
+    assert sources[0].xpath("x:em/text()", namespaces=NS) == ["Harbour Law"]
+    errors, warnings, output = epubcheck(path)
+    assert (errors, warnings) == (0, 0), output
+
+
 def test_navigation_and_metadata(tmp_path, monkeypatch):
     root = export_project(tmp_path, monkeypatch)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")

@@ -36,7 +36,7 @@ from lxml import etree
 
 from ..anchor import Match
 from ..edition import Edition
-from ..model import Annotation, Part
+from ..model import Annotation, Part, Person, Term
 from ..problems import Problem
 from ..render import TEMPLATES, markdown_to_html, resolve_links
 from ..textmap import Insert, TextMap, apply, closing, opening, text_map
@@ -124,8 +124,9 @@ class EpubBuilder:
     def body(self, markdown: str, inline: bool = False) -> str:
         return resolve_links(markdown_to_html(markdown, self.edition.annotation_parts, inline=inline), self.resolve)
 
-    def sources(self, ann: Annotation) -> list[str]:
-        return [self.body(source, inline=True) for source in ann.sources]
+    def sources(self, entry: Annotation | Term | Person) -> list[str]:
+        """An annotation's, glossary term's or person's `sources`, as on the site's pages."""
+        return [self.body(source, inline=True) for source in entry.sources]
 
     # -- documents -----------------------------------------------------------------------------
 
@@ -225,15 +226,15 @@ class EpubBuilder:
     def glossary(self) -> Document:
         terms = sorted(self.edition.layer.terms, key=lambda t: t.term.casefold())
         names = {t.id: t.term for t in terms}
-        entries = [(t, self.body(t.short), self.body(t.long) if t.long else "", self._appearances(f"term:{t.id}"))
-                   for t in terms]
+        entries = [(t, self.body(t.short), self.body(t.long) if t.long else "", self._appearances(f"term:{t.id}"),
+                    self.sources(t)) for t in terms]
         html = self.env.get_template("glossary.html").render(entries=entries, names=names)
         return Document("glossary.xhtml", "Glossary", "backmatter", convert(html).xhtml, nav_label="Glossary")
 
     def people(self) -> Document:
         people = sorted(self.edition.layer.people, key=lambda p: ((p.name.split() or [p.id])[-1].casefold(), p.name))
-        entries = [(p, self.body(p.short), self.body(p.long) if p.long else "", self._appearances(f"person:{p.id}"))
-                   for p in people]
+        entries = [(p, self.body(p.short), self.body(p.long) if p.long else "", self._appearances(f"person:{p.id}"),
+                    self.sources(p)) for p in people]
         html = self.env.get_template("people.html").render(entries=entries)
         return Document("people.xhtml", "People", "backmatter", convert(html).xhtml, nav_label="People")
 
