@@ -444,6 +444,9 @@ def _side_similarity(context: str, window: str, before: bool) -> float:
 # How many blocks' best alignments are examined; more costs time and only adds weaker candidates.
 _ALIGNMENTS = 8
 _PREFILTER = 55.0  # rapidfuzz partial_ratio (Indel, 0-100) below which a block cannot hold the quote
+# Exact places of a context examined: a common context ("in the") must not hide the one place a
+# corrected quote sits in, since that place is what refuses a twin; each costs one small alignment.
+_EXACT_CONTEXTS = 32
 
 
 def _approximate_spans(norm: Normalized, quote: str) -> list[tuple[int, int]]:
@@ -487,7 +490,7 @@ def _context_places(norm: Normalized, core: str) -> list[tuple[int, int]]:
     with their neighbours' edges, since context may cross a paragraph break)."""
     flat = norm.flat
     places, i = [], flat.find(core)
-    while i >= 0 and len(places) < _ALIGNMENTS:
+    while i >= 0 and len(places) < _EXACT_CONTEXTS:
         places.append((i, i + len(core)))
         i = flat.find(core, i + 1)
     pad = len(core)
