@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from . import geomap
 from .model import PlaceEntry
@@ -27,6 +26,7 @@ STANDALONE_CSS = (
     "stroke:#fff}text{fill:#222}.ra-map text{paint-order:stroke;stroke:#f6f1e7;stroke-width:3px}.ra-strip-period rect{fill:#777}"
     ".ra-strip-part rect{fill:#eee;stroke:#bbb;stroke-width:.5}.ra-strip-chapter rect{fill:#ccc}.ra-strip-tick rect{fill:#b3261e}"
     ".ra-strip-axis{stroke:#222}.ra-strip-age{fill:#666;font-style:italic}")
+EXTENT_WORDS = "London and the Yenisei, Tehran and the Arctic coast"  # geomap.EXTENT in words
 ATLAS_HINT = ("node_modules/world-atlas is missing, so the maps are drawn without country outlines. "
               "Run `npm ci` (or `bash scripts/setup`) and build again.")
 
@@ -93,8 +93,7 @@ class Figures:
         """The Places page body; `standalone`: only the map, as an SVG file without links (EPUB)."""
         edition = self.edition
         frame = geomap.extent_frame(PAGE_WIDTH)
-        drawn = [p for p in self.layer.places]
-        markers = self._markers(drawn, frame, lambda host, members: f"#place-{host.id}", font=12, radius=4.5)
+        markers = self._markers(self.layer.places, frame, lambda host, members: f"#place-{host.id}", font=12, radius=4.5)
         on_map = {m.place.id for m in markers} | {p.id for m in markers for p in m.with_}
         route = [(date, place, frame.point(place.lon, place.lat)) for date, place in route_points(self.layer)
                  if frame.contains(place.lon, place.lat)]
@@ -106,7 +105,7 @@ class Figures:
             graticule=geomap.graticule(frame), font=12, radius=4.5,
             route=" ".join(f"{x:.0f},{y:.0f}" for _, _, (x, y) in route),
             title="Map of the places in the book",
-            desc=f"{len(markers)} places between {_extent_words()}, on today's borders; a line traces Stalin's own "
+            desc=f"{len(markers)} places between {EXTENT_WORDS}, on today's borders; a line traces Stalin's own "
                  f"movements in {len(route)} stops from Gori to the near dacha. The list below gives every place.",
             standalone=STANDALONE_CSS if standalone else "")
         if standalone:
@@ -138,10 +137,11 @@ class Figures:
             frame = geomap.fitted_frame(points, PART_WIDTH, PART_ASPECT)
 
             def href(host: PlaceEntry, members: list[PlaceEntry]) -> str:
-                first = next(p for p in [host, *members] if p in places) if any(p in places for p in [host, *members]) else host
+                """The first mention on this page of the marker's place, or of a place drawn with it."""
+                first = host if host in members else members[0]
                 return "#use-" + first.key.replace(":", "-", 1)
 
-            markers = self._markers([p for p in places], frame, href, font=10, radius=3.5)
+            markers = self._markers(places, frame, href, font=10, radius=3.5)
             if markers:
                 part = self.edition.book.part(slug)
                 map_svg = template("map.html").render(
@@ -180,6 +180,3 @@ class Figures:
                       f"over the years they cover, and {len(strip.ticks)} events as ticks. The list below gives every event.")
         return template("strip.html").render(strip=strip, standalone=STANDALONE_CSS if standalone else "")
 
-
-def _extent_words() -> str:
-    return "London and the Yenisei, Tehran and the Arctic coast"

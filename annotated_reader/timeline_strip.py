@@ -123,7 +123,6 @@ def draw(layer: Layer, parts: list[Part], *, width: int, ident: str, event_href,
     span = LAST + 1 - FIRST
     x = lambda year: pad + (year - FIRST) / span * (width - 2 * pad)  # noqa: E731
     spans = part_spans(layer, parts)
-    by_slug = {p.slug: p for p in parts}
     strip = Strip(ident, width, 0, "", "", font=font)
     y = 2.0
     # Periods: a band each, names in two rows so neighbours never collide.
