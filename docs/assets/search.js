@@ -5,7 +5,7 @@
   var d = document, w = window;
   var EXACT = 1, SYNONYM = 0.9, PREFIX = 0.7, TYPO = 0.5, KEY_BOOST = 2;
   var MAX_PREFIX = 300;  // completions of a short prefix, the most frequent first
-  var PAGE = 20;         // results rendered at a time (Material shows 10, then more on scroll)
+  var PAGE = 20;         // results rendered at a time
   var WORD = /[\p{L}\p{N}]{2,}/gu, LETTERS = "[\\p{L}\\p{N}]";
 
   function fold(s) { return s.toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, ""); }
@@ -93,7 +93,7 @@
           var s = weight * idf;
           if (!(mine.get(docs[k]) >= s)) mine.set(docs[k], s);
         }
-        (self.named.get(self.words[i]) || []).forEach(function (doc) { // an entry named by the word before passages using it
+        (self.named.get(self.words[i]) || []).forEach(function (doc) { // see `named`
           if (mine.has(doc)) mine.set(doc, mine.get(doc) + KEY_BOOST * weight * idf);
         });
       });
@@ -162,12 +162,12 @@
 
   /* loading: one script, cached by the browser across pages */
 
-  var base = ".";
-  try { base = JSON.parse(d.getElementById("__config").textContent).base || "."; } catch (err) { /* default */ }
+  var base = "./"; // the site's root, as Material has it: "./", "../" ("/" on 404.html)
+  try { base = JSON.parse(d.getElementById("__config").textContent).base.replace(/\/?$/, "/"); } catch (err) { base = "./"; }
   var engine = null;
   var ready = new Promise(function (resolve, reject) {
     var s = d.createElement("script");
-    s.src = base + "/search/reader-index.js";
+    s.src = base + "search/reader-index.js";
     s.async = true;
     s.onload = function () {
       if (!w.__readerSearch) { reject(new Error("empty search index")); return; }
@@ -219,7 +219,7 @@
   function onKey(e) {
     if (e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return;
     if (!toggle.checked) {
-      if ((e.key === "/" || e.key === "s" || e.key === "f") && !(d.activeElement.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(d.activeElement.tagName))) {
+      if ((e.key === "/" || e.key === "s") && !(d.activeElement.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(d.activeElement.tagName))) {
         e.preventDefault();
         setOpen(true);
         input.focus();
@@ -253,7 +253,7 @@
     state.query = query;
     if (!words(query).length) { state.result = null; render(true); return; }
     if (!engine) {
-      meta.textContent = "Loading the search index\u2026";
+      meta.textContent = "Loading\u2026";
       ready.then(function () { if (state.query === query) run(query); }, function (err) { meta.textContent = "Search is not available: " + err.message; });
       return;
     }
@@ -272,7 +272,7 @@
     if (!r) { meta.textContent = "Type to start searching"; kindsBar.hidden = true; more.hidden = true; return; }
     var counts = {}, total = r.hits.length;
     r.hits.forEach(function (h) { var k = kindOf(h[0]); counts[k] = (counts[k] || 0) + 1; });
-    meta.textContent = total ? total + (total === 1 ? " matching passage or entry" : " matching passages and entries") : "No matching documents";
+    meta.textContent = (total || "No") + " matching document" + (total === 1 ? "" : "s");
     kindsBar.hidden = !total;
     var bar = '<button type="button" data-kind="" aria-pressed="' + !state.kind + '">All <span>' + total + "</span></button>";
     engine.data.kinds.forEach(function (k, i) {
@@ -293,7 +293,7 @@
       var seen = {};
       found.forEach(function (s) { seen[fold(text.slice(s[0], s[1]))] = 1; });
       inTitle.forEach(function (s) { seen[fold(title.slice(s[0], s[1]))] = 1; });
-      var href = base + "/" + page[0] + (Object.keys(seen).length ? "?h=" + encodeURIComponent(Object.keys(seen).join(" ")) : "") + (anchor ? "#" + anchor : "");
+      var href = base + page[0] + (Object.keys(seen).length ? "?h=" + encodeURIComponent(Object.keys(seen).join(" ")) : "") + (anchor ? "#" + anchor : "");
       html += '<li class="md-search-result__item ra-search-' + kind + '"><a href="' + esc(href) + '" class="md-search-result__link">' +
         '<article class="md-search-result__article md-typeset"><p class="ra-search-where">' + data.labels[engine.kind[doc]] +
         (page[1] && /^(book|annotation|guide)$/.test(kind) ? " \u00b7 " + esc(page[1]) : "") + "</p>" +
