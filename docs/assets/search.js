@@ -5,7 +5,7 @@
   var d = document, w = window;
   var EXACT = 1, SYNONYM = 0.9, PREFIX = 0.7, TYPO = 0.5, KEY_BOOST = 2;
   var MAX_PREFIX = 300;  // completions of a short prefix, the most frequent first
-  var PAGE = 20;         // results rendered at a time
+  var PAGE = 10;         // results rendered at a time, as Material does
   var WORD = /[\p{L}\p{N}]{2,}/gu, LETTERS = "[\\p{L}\\p{N}]";
 
   function fold(s) { return s.toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, ""); }
