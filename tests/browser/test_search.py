@@ -181,7 +181,9 @@ def test_companion_searches_synopses_annotations_and_reference_pages(companion_s
     assert any(where.split("#")[0] in href and "#" + where.split("#")[1] in href for href in hits), hits[:5]
 
 
-def test_no_serious_violations_with_results_open(site, http_base, desktop):
-    page = open_page(desktop, http_base + site.part)
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_serious_violations_with_results_open(site, http_base, new_page, scheme):
+    page = open_page(new_page(color_scheme=scheme), http_base + site.part)
     search(page, "Bukharin")
+    page.locator(".ra-search-kinds button", has_text="People").click()  # a pressed filter too
     check(axe_violations(page))
