@@ -187,3 +187,15 @@ def test_no_serious_violations_with_results_open(site, http_base, new_page, sche
     search(page, "Bukharin")
     page.locator(".ra-search-kinds button", has_text="People").click()  # a pressed filter too
     check(axe_violations(page))
+
+
+def test_the_header_button_opens_search_on_a_phone(site, http_base, mobile):
+    page = open_page(mobile, http_base + "index.html")
+    page.locator("label.ra-search-button").tap()
+    expect(page.locator(INPUT)).to_be_focused()
+    page.keyboard.type("Yezhov", delay=15)
+    expect(page.locator(RESULT).first).to_be_visible()
+    expect(page.locator(RESULT).first).to_be_in_viewport()
+    with page.expect_navigation():
+        page.locator(f"{RESULT} a").first.tap()
+    expect(page.locator("[id='person-yezhov']")).to_be_in_viewport()
