@@ -8,6 +8,7 @@ pass, and renders everything through templates. It never imports mkdocs.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import re
 import time
 from collections import Counter, defaultdict
@@ -93,6 +94,8 @@ class Edition:
         self._tips: dict[str, str] = {}
         self.timings: Counter = Counter()  # seconds per stage, so the benchmark can point at a regression
         self.figures = Figures(self)  # maps and timeline strips
+        self.part_cache: dict | None = None  # slug -> last decorated page; set by the hooks while serving
+        self._shared_inputs: str | None = None
 
     @classmethod
     def open(cls, root: Path, docs_dir: Path, options: Options | None = None) -> "Edition":
@@ -158,8 +161,50 @@ class Edition:
     def decorate_part(self, slug: str, html: str) -> tuple[str, set[str]]:
         """The full reader page of an imported part: highlights, markers, term triggers, notes list.
 
-        Returns the new HTML (with `@/` link placeholders) and the popup keys it uses.
+        Returns the new HTML (with `@/` link placeholders) and the popup keys it uses. With a
+        `part_cache` (the hooks give one while `mkdocs serve` runs), a part whose inputs did not
+        change since the last build is taken from it, with everything decorating it recorded.
         """
+        if self.part_cache is None:
+            return self._decorate_part(slug, html)
+        key = self._part_inputs(slug, html)
+        hit = self.part_cache.get(slug)
+        if hit and hit[0] == key:
+            _, page, keys, usage, placed, events = hit
+        else:
+            page, keys = self._decorate_part(slug, html)
+            usage = {k: self.usage[k][slug] for k in keys}
+            events = [e for e, s in self.placed_events.items() if s == slug]
+            self.part_cache[slug] = (key, page, frozenset(keys), usage, self.placed_pages[slug], events)
+            return page, keys
+        for k, n in usage.items():
+            self.usage[k][slug] = n
+        self.placed_events.update(dict.fromkeys(events, slug))
+        self.placed_pages[slug] = placed
+        self.orphans[slug] = placed[2].orphans
+        self.part_problems[slug] = placed[2].problems
+        return page, set(keys)
+
+    def _part_inputs(self, slug: str, html: str) -> str:
+        """A digest of everything a part's page is made from: its HTML, its annotation file, the shared
+        files (glossary, people, places, timeline), the options, and the parts of the annotations it links."""
+        digest = hashlib.sha1(html.encode("utf-8"))
+        own = self.root / "annotations" / f"{slug}.yml"
+        text = own.read_bytes() if own.is_file() else b""
+        digest.update(text)
+        if self._shared_inputs is None:
+            slugs = set(self.book.slugs)
+            shared = hashlib.sha1(repr(self.options).encode("utf-8"))
+            for path in sorted((self.root / "annotations").glob("*.y*ml")):
+                if path.stem not in slugs:
+                    shared.update(path.name.encode("utf-8") + path.read_bytes())
+            self._shared_inputs = shared.hexdigest()
+        digest.update(self._shared_inputs.encode("ascii"))
+        refs = sorted(set(re.findall(rb"ann:([a-z0-9-]+)", text)))
+        digest.update(repr([(r, self.annotation_parts.get(r.decode())) for r in refs]).encode("utf-8"))
+        return digest.hexdigest()
+
+    def _decorate_part(self, slug: str, html: str) -> tuple[str, set[str]]:
         with self.timed("anchor"):
             tm = text_map(html)
             placement = self.place(slug, tm)

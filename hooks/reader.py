@@ -6,9 +6,11 @@ fails on them (the same problems `reader check` prints with file:line:col).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
+import threading
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -27,6 +29,10 @@ from annotated_reader.site import (ARCHIVE_DIR, REFERENCE_PAGES, downloads_html,
 log = logging.getLogger("mkdocs.plugins.annotated_reader")
 _state: dict = {}
 _serving = {"on": False}  # survives on_config's reset: on_startup runs once per command
+_part_cache: dict = {}  # decorated parts by the digest of their inputs: a `mkdocs serve` rebuild redoes only what changed
+_converted: dict = {}  # part src_uri -> (digest of its Markdown, HTML, toc), while serving
+_indexed: dict = {}  # part url -> (digest of its page, its search documents), while serving
+_indexing: dict = {}  # the thread writing the search index after a serve build
 
 
 def on_startup(command, dirty):
@@ -35,14 +41,18 @@ def on_startup(command, dirty):
 
 
 def on_config(config):
+    if _indexing.get("thread"):  # the last serve build's search index is written before this build starts
+        _indexing.pop("thread").join()
     root = Path(config.config_file_path).parent
     try:
         options = Options(**(config.extra.get("reader") or {}))
     except (TypeError, ValueError) as exc:
         raise PluginError(f"annotated-reader: bad `extra.reader` in mkdocs.yml: {exc}") from None
     edition = Edition.open(root, Path(config.docs_dir), options)
+    if _serving["on"]:
+        edition.part_cache = _part_cache
     _state.clear()
-    _state.update(edition=edition, root=root, keys={}, linked={}, logged=set(), search=[], titles={})
+    _state.update(converting={}, edition=edition, root=root, keys={}, linked={}, logged=set(), search=[], titles={})
     _state["epoch"] = _pin_build_date(root, Path(config.docs_dir))
     config.nav = edition.nav()
     for problem in edition.problems:
@@ -78,8 +88,25 @@ def on_files(files: Files, config):
     return files
 
 
+def on_page_markdown(markdown, page, config, files):
+    # While serving, a part whose Markdown did not change is not converted again (a third of a rebuild):
+    # it gets an empty text here and its last HTML and table of contents back in on_page_content.
+    if _serving["on"] and _part_slug(page):
+        key = hashlib.sha1(f"{page.file.url}\0{markdown}".encode("utf-8")).hexdigest()
+        hit = _converted.get(page.file.src_uri)
+        _state["converting"][page.file.src_uri] = (key, hit if hit and hit[0] == key else None)
+        if hit and hit[0] == key:
+            return ""
+    return markdown
+
+
 def on_page_content(html, page, config, files):
     edition: Edition = _state["edition"]
+    key, hit = _state["converting"].pop(page.file.src_uri, (None, None))
+    if hit:
+        html, page.toc = hit[1], hit[2]
+    elif key:
+        _converted[page.file.src_uri] = (key, html, page.toc)
     if "<!-- reader:downloads -->" in html:
         html = html.replace("<!-- reader:downloads -->", downloads_html(_archive_name(config), export_files(edition.book, edition.options.exports)))
     slug = _part_slug(page)
@@ -98,7 +125,7 @@ def on_page_content(html, page, config, files):
     _state["titles"][page.file.url] = page.title or ""
     with edition.timed("search"):
         if slug and edition.book.has_text:
-            _state["search"].extend(part_documents(page.file.url, page.title or slug, html))
+            _state["search"].extend(_part_documents(page.file.url, page.title or slug, html))
         elif not slug and page.file.src_uri[:-3] not in REFERENCE_PAGES:  # reference entries come from the data
             _state["search"].extend(page_documents(page.file.url, page.title or "", html))
     return html
@@ -144,9 +171,18 @@ def on_post_page(output, page, config):
 @event_priority(-100)  # last: the zip must hold everything the build wrote, the search index included
 def on_post_build(config):
     edition: Edition = _state["edition"]
-    with edition.timed("search"):  # before the archive, which must hold it
-        urls = {f.src_uri: f.url for f in _state["files"].documentation_pages()}
-        write_index(Path(config.site_dir), _state["search"] + layer_documents(edition, urls), synonyms(edition), _state["titles"])
+    urls = {f.src_uri: f.url for f in _state["files"].documentation_pages()}
+    documents, titles = _state["search"], _state["titles"]
+
+    def index():
+        write_index(Path(config.site_dir), documents + layer_documents(edition, urls), synonyms(edition), titles)
+
+    if _serving["on"]:  # the browser reloads now; the search index follows a moment later
+        _indexing["thread"] = threading.Thread(target=index, name="reader-search-index", daemon=True)
+        _indexing["thread"].start()
+    else:
+        with edition.timed("search"):  # before the archive, which must hold it
+            index()
     if not _serving["on"]:
         archive = offline_archive(Path(config.site_dir), _archive_name(config), _state["epoch"])
         log.info(f"annotated-reader: wrote the offline archive {archive}")
@@ -184,6 +220,17 @@ def _pin_build_date(root: Path, docs_dir: Path) -> int:
 def _unpin_build_date() -> None:
     if _state.pop("pinned", False):
         os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
+def _part_documents(url: str, title: str, html: str) -> list:
+    """A part's search documents; while serving, reused while the page is unchanged."""
+    if not _serving["on"]:
+        return part_documents(url, title, html)
+    key = hashlib.sha1(f"{title}\0{html}".encode("utf-8")).hexdigest()
+    hit = _indexed.get(url)
+    if not hit or hit[0] != key:
+        hit = _indexed[url] = (key, part_documents(url, title, html))
+    return list(hit[1])
 
 
 def _archive_name(config) -> str:
