@@ -1,7 +1,7 @@
 """The edition's drawn figures: the Places page map, each part's small map, the timeline strips.
 
-Pure functions of the edition's layer and the usage counts its pages collected, rendered
-through templates (map.html, strip.html, places.html). Every marker, band and tick is a link
+Pure functions of the edition's layer and the mention counts of the document they are drawn
+for (the site's pages, or the EPUB's own), rendered through templates (map.html, strip.html, places.html). Every marker, band and tick is a link
 to an anchor the site has; the text lists next to them are the equivalent for readers who
 do not look at pictures. Without world-atlas (a fresh clone before `npm ci`) the maps are
 drawn without outlines and say so in their caption.
@@ -9,6 +9,7 @@ drawn without outlines and say so in their caption.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import geomap
@@ -63,11 +64,14 @@ class Figures:
         except geomap.AtlasMissing:
             return None
 
-    def count(self, place: PlaceEntry) -> int:
-        return sum(self.edition.usage.get(place.key, Counter()).values())
+    def _markers(self, places: list[PlaceEntry], frame: geomap.Frame, href, font: float, radius: float,
+                 mentions: Callable[[PlaceEntry], int]) -> list[Marker]:
+        """Markers for `places` (near-places folded into their host), most-mentioned first, labelled.
 
-    def _markers(self, places: list[PlaceEntry], frame: geomap.Frame, href, font: float, radius: float) -> list[Marker]:
-        """Markers for `places` (near-places folded into their host), most-mentioned first, labelled."""
+        The order decides which labels win a clash, so `mentions` must be counts of what the figure
+        is drawn for, complete when it is drawn: an EPUB drawn from the site build's counts once
+        labelled other places than the same EPUB written by `reader export`, which has none.
+        """
         groups: dict[str, list[PlaceEntry]] = {}
         for place in places:
             host = marker_place(place, self.by_id)
@@ -81,7 +85,7 @@ class Figures:
             others = [p for p in members if p.id != host.id]
             title = host.name + (f" (with {', '.join(p.name for p in others)})" if others else "") + f" — today {host.modern}, {host.country}"
             markers.append(Marker(host, round(x, 1), round(y, 1), href(host, members), title, None, others))
-        markers.sort(key=lambda m: (-sum(self.count(p) for p in [m.place, *m.with_]), m.place.name))
+        markers.sort(key=lambda m: (-sum(mentions(p) for p in [m.place, *m.with_]), m.place.name))
         labels = geomap.place_labels([(m.place.id, m.x, m.y) for m in markers], frame.width, frame.height, font, radius)
         for m in markers:
             m.label = labels[m.place.id]
@@ -89,11 +93,17 @@ class Figures:
 
     # -- the Places page --------------------------------------------------------------------
 
-    def places_html(self, standalone: bool = False) -> str:
-        """The Places page body; `standalone`: only the map, as an SVG file without links (EPUB)."""
+    def places_html(self, standalone: bool = False, usage: dict[str, Counter] | None = None) -> str:
+        """The Places page body; `standalone`: only the map, as an SVG file without links (EPUB).
+
+        `usage` (key -> part slug -> mentions) ranks the labels: the EPUB gives its own; by default
+        the site's, which the build completes before it renders the reference pages.
+        """
         edition = self.edition
+        usage = edition.usage if usage is None else usage
         frame = geomap.extent_frame(PAGE_WIDTH)
-        markers = self._markers(self.layer.places, frame, lambda host, members: f"#place-{host.id}", font=12, radius=4.5)
+        markers = self._markers(self.layer.places, frame, lambda host, members: f"#place-{host.id}", font=12, radius=4.5,
+                                mentions=lambda p: sum(usage.get(p.key, Counter()).values()))
         on_map = {m.place.id for m in markers} | {p.id for m in markers for p in m.with_}
         route = [(date, place, frame.point(place.lon, place.lat)) for date, place in route_points(self.layer)
                  if frame.contains(place.lon, place.lat)]
@@ -141,7 +151,9 @@ class Figures:
                 first = host if host in members else members[0]
                 return "#use-" + first.key.replace(":", "-", 1)
 
-            markers = self._markers(places, frame, href, font=10, radius=3.5)
+            usage = self.edition.usage  # this part's own mentions: complete (linked before the header is made)
+            markers = self._markers(places, frame, href, font=10, radius=3.5,
+                                    mentions=lambda p: usage.get(p.key, Counter())[slug])
             if markers:
                 part = self.edition.book.part(slug)
                 map_svg = template("map.html").render(

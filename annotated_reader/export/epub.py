@@ -255,7 +255,7 @@ class EpubBuilder:
     def places(self) -> Document:
         """The places with today's names, countries and coordinates; the map as an image above the list."""
         figures = self.edition.figures
-        self.images["places-map.svg"] = figures.places_html(standalone=True)
+        self.images["places-map.svg"] = figures.places_html(standalone=True, usage=self.usage)  # the parts counted above
         entries = []
         for place in sorted(self.edition.layer.places, key=lambda p: p.name.casefold()):
             term = self.edition.terms.get(place.term) if place.term else None
