@@ -310,3 +310,28 @@ def test_no_serious_accessibility_violation_with_the_editor_and_the_panel_open(f
     page.locator("button.ra-notes-open").click()
     expect(page.locator(PANEL)).to_be_visible()
     check(axe_violations(page))
+
+
+def test_touch_annotate_and_the_yaml_export(full, http_base, new_page, tmp_path):
+    from .helpers import MOBILE
+
+    page = open_page(new_page(**MOBILE), http_base + full.part)
+    picked = page.evaluate(SELECT, [2, 1, 4])  # what a long press and the selection handles leave
+    button = page.locator(".ra-annotate")
+    expect(button).to_be_visible()
+    button.tap()
+    expect(page.locator(EDITOR)).to_be_visible()
+    page.fill("#ra-editor-body", "Noted on a phone.")
+    page.locator(".ra-save").tap()
+    expect(page.locator(EDITOR)).to_be_hidden()
+    assert my_marks_text(page) == words(picked["text"])
+    page.locator("button.ra-notes-open").tap()
+    with page.expect_download() as download:
+        page.locator(".ra-export-yaml").tap()
+    path = tmp_path / "my-notes.yml"
+    download.value.save_as(path)
+    text = path.read_text(encoding="utf-8")
+    part = full.part.rsplit("/", 1)[1][:-5]
+    assert f"# annotations/{part}.yml" in text and "Noted on a phone." in text
+    assert f"quote: {json.dumps(words(picked['text']), ensure_ascii=False)}" in text.replace("\u2028", " ")
+    no_off_origin(page, http_base)
