@@ -3,8 +3,8 @@
 Material's search rebuilds a lunr index from the whole site's text in the browser on every
 page load (2-4 s from disk on the real text) and stops at page sections. Here the index is
 made once, at build time: every paragraph and endnote of the book, every annotation,
-glossary entry, person and timeline event is a document with the id of the element it
-lands on (`p-12`, `fn:3`, `ann-…`, `term-…`, `person-…`, `event-…`). The browser only
+glossary entry, person, timeline event and place is a document with the id of the element it
+lands on (`p-12`, `fn:3`, `ann-…`, `term-…`, `person-…`, `event-…`, `place-…`). The browser only
 loads and queries (docs/assets/search.js); nothing is built there.
 
 Why a compact index of our own and not lunr.py or MiniSearch (measured on the real text,
@@ -42,8 +42,8 @@ from .render import template
 
 INDEX_PATH = "search/reader-index.js"  # relative to the site root; loaded by docs/assets/search.js
 GLOBAL = "__readerSearch"               # the global the index script assigns
-KINDS = ("book", "annotation", "glossary", "person", "event", "guide")
-LABELS = ("Book", "Annotations", "Glossary", "People", "Timeline", "Guide")  # what the kind filters say
+KINDS = ("book", "annotation", "glossary", "person", "event", "place", "guide")
+LABELS = ("Book", "Annotations", "Glossary", "People", "Timeline", "Places", "Guide")  # what the kind filters say
 CHARS = "0123456789abcdefghijklmnopqrstuvABCDEFGHIJKLMNOPQRSTUVWXYZ_-wxyz"  # 64, none needs escaping in JSON
 # Words nearly every passage has: their postings would be the longest, and a query made only of
 # them would match everything anyway. search.js drops them from queries too (from "stop").
@@ -133,7 +133,7 @@ def page_documents(url: str, title: str, html: str) -> list[Document]:
 
 
 def layer_documents(edition, urls: dict[str, str]) -> list[Document]:
-    """Synopses, questions, annotations, glossary, people and timeline, from the edition's data.
+    """Synopses, questions, annotations, glossary, people, timeline and places, from the edition's data.
 
     `urls` maps a source path ("glossary.md", "book/<slug>.md") to its page's URL. Anchors are
     the ids the templates write; tests/test_search_index.py checks they exist in built pages.
@@ -161,7 +161,7 @@ def layer_documents(edition, urls: dict[str, str]) -> list[Document]:
             if where:
                 body = " ".join([markdown_text(ann.body), *(markdown_text(s) for s in ann.sources)])
                 docs.append(Document("annotation", where, anchor, f"“{ann.anchor.quote}” ({ann.kind})", body))
-    glossary, people, timeline = urls.get("glossary.md"), urls.get("people.md"), urls.get("timeline.md")
+    glossary, people, timeline, places = (urls.get(f"{name}.md") for name in ("glossary", "people", "timeline", "places"))
     if glossary:
         for t in layer.terms:
             docs.append(Document("glossary", glossary, f"term-{t.id}", t.term,
@@ -178,21 +178,40 @@ def layer_documents(edition, urls: dict[str, str]) -> list[Document]:
             part = book.part(e.part)
             docs.append(Document("event", timeline, f"event-{e.id}", e.date + (f" · {part.title}" if part else ""),
                                  markdown_text(e.event)))
+    if places:
+        for p in layer.places:
+            docs.append(Document("place", places, f"place-{p.id}", p.name, f"Today {p.modern}, {p.country}. {markdown_text(p.note)}",
+                                 " ".join(_place_names(p, edition.terms))))
     return docs
 
 
+def _place_names(place, terms: dict) -> list[str]:
+    """A place's names: its own, today's, and the forms it is found by (its glossary entry's, if it has one)."""
+    term = terms.get(place.term) if place.term else None
+    return [place.name, place.modern, *(term.forms if term else place.forms)]
+
+
 def synonyms(edition) -> list[list[str]]:
-    """Spellings that find each other: the one-word forms of each glossary term and person.
+    """Spellings that find each other: the one-word forms of each glossary term and person, and
+    the one-word names of each place (Kiev/Kyiv, Kuibyshev/Samara).
 
     Beria/Beriia, Tsaritsyn/Stalingrad/Volgograd: a reader who types one finds passages with
     any. Multi-word forms are left out: 'Central Committee' must not make 'central' find 'committee'.
+    Groups that share a word are merged (a place's names and its glossary entry's forms), because
+    search.js gives each word one group.
     """
-    groups = []
-    for entry in [*edition.layer.terms, *edition.layer.people]:
-        group = sorted({w[0] for w in (words(f) for f in entry.forms) if len(w) == 1})
-        if len(group) > 1:
-            groups.append(group)
-    return groups
+    names = [entry.forms for entry in [*edition.layer.terms, *edition.layer.people]]
+    names += [_place_names(place, edition.terms) for place in edition.layer.places]
+    groups: list[set[str]] = []
+    for forms in names:
+        group = {w[0] for w in (words(f) for f in forms) if len(w) == 1}
+        if len(group) < 2:
+            continue
+        for other in [g for g in groups if g & group]:
+            groups.remove(other)
+            group |= other
+        groups.append(group)
+    return [sorted(g) for g in groups]
 
 
 # -- the index -----------------------------------------------------------------------------------

@@ -143,6 +143,9 @@ def check_site(site: Path, full: bool) -> dict:
         assert ("people.html", f"person-{person.id}") in found
     for event in LAYER.events:
         assert ("timeline.html", f"event-{event.id}") in found
+    assert LAYER.places
+    for place in LAYER.places:  # and its anchor is the place's entry, checked above like every anchor
+        assert ("places.html", f"place-{place.id}") in found, place.id
     for slug, part in LAYER.parts.items():
         for ann in part.annotations:
             assert (f"book/{slug}.html", f"ann-{ann.id}") in found or ("unplaced.html", f"orphan-{ann.id}") in found
@@ -168,11 +171,14 @@ def companion(tmp_path_factory) -> Path:
 def test_companion_index_covers_the_layer_and_its_anchors_exist(companion):
     index = check_site(companion, full=False)
     kinds = {d[0] for d in documents_of(index)}
-    assert kinds == {"annotation", "glossary", "person", "event", "guide"}  # no book text in the companion
+    assert kinds == {"annotation", "glossary", "person", "event", "place", "guide"}  # no book text in the companion
     assert not (companion / "search" / "search_index.json").exists(), "Material's index is shipped as well"
     home = (companion / "index.html").read_text(encoding="utf-8")
     assert home.count('class="md-search ra-search"') == 1 and home.index("ra-search") < home.index("</header>")
     assert any({"tsaritsyn", "stalingrad", "volgograd"} <= set(group) for group in index["syn"])
+    assert any({"kiev", "kyiv"} <= set(group) for group in index["syn"])  # a place's name and today's name
+    spelled = [word for group in index["syn"] for word in group]
+    assert len(spelled) == len(set(spelled)), "a word in two synonym groups: search.js would keep only one"
 
 
 @pytest.mark.real_text

@@ -25,9 +25,8 @@
     this.kind = []; this.page = []; this.title = [];
     for (var i = 0; i < n; i++) { this.kind.push(meta[3 * i]); this.page.push(meta[3 * i + 1]); this.title.push(meta[3 * i + 2]); }
     this.anchors = data.anchors.split(" ");
-    for (var j = 0; j < n; j++) { // glossary entries and people by the words of their names: they rank first
-      var k = data.kinds[this.kind[j]];
-      if (k === "glossary" || k === "person") words(data.titles[this.title[j]]).forEach(function (x) { named.set(x, (named.get(x) || []).concat([j])); });
+    for (var j = 0; j < n; j++) { // entries (glossary, people, places) by the words of their names rank first
+      if (/^(glossary|person|place)$/.test(data.kinds[this.kind[j]])) words(data.titles[this.title[j]]).forEach(function (x) { named.set(x, (named.get(x) || []).concat([j])); });
     }
     var prev = "", chars = this.chars;
     this.words = data.words.split(" ").map(function (x) { prev = prev.slice(0, chars.indexOf(x[0])) + x.slice(1); return prev; });

@@ -109,6 +109,26 @@ def test_a_result_lands_on_its_paragraph_and_marks_the_words(site, base, desktop
         .some(m => m.textContent.toLowerCase() === w)""", "tsaritsyn")
 
 
+@pytest.mark.parametrize("query", ["Tsaritsyn ", "Volgograd "])
+def test_a_place_is_found_by_its_old_and_its_new_name(site, base, desktop, query):
+    # Tsaritsyn (Stalingrad until 1961) is Volgograd today: either name finds the place's entry.
+    page = open_page(desktop, base + site.part)
+    search(page, query)
+    page.locator(".ra-search-kinds button", has_text="Places").click()
+    shown = results(page)
+    assert shown and {k for k, _ in shown} == {"Places"}, shown[:5]
+    first = page.locator(f"{RESULT} a").first
+    assert urlsplit(shown[0][1]).fragment == "place-tsaritsyn", shown[:5]
+    with page.expect_navigation():
+        first.click()
+    rel, fragment, words = landed(page, base)
+    assert (rel, fragment) == ("places.html", "place-tsaritsyn"), page.url
+    expect(page.locator("[id='place-tsaritsyn']")).to_be_in_viewport()
+    marked = page.eval_on_selector("[id='place-tsaritsyn']", """h => [h, h.nextElementSibling]
+        .flatMap(el => Array.from(el.querySelectorAll('mark.ra-search-found'))).map(m => m.textContent.toLowerCase())""")
+    assert query.strip().lower() in marked, marked
+
+
 def test_keyboard_only(site, http_base, desktop):
     page = open_page(desktop, http_base + "glossary.html")
     page.keyboard.press("s")
