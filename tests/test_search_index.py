@@ -118,6 +118,8 @@ def test_the_dialog_goes_at_the_end_of_the_header_bar():
     for needle in ('for="__search"', 'class="md-search ra-search" role="dialog"', 'class="md-search__input"',
                    'class="md-search-result__list"', "hidden>"):
         assert needle in dialog, needle
+    # Each icon is its SVG: `icons.clear` in the template once gave dict.clear's repr, with a memory address.
+    assert dialog.count("<svg") == 4 and "built-in" not in dialog, dialog
     assert in_header("<p>no header</p>") == "<p>no header</p>"
 
 
