@@ -61,6 +61,7 @@ class Options:
     link_people: bool = True
     link_terms: bool = True  # false: no term/person triggers at all (the benchmark's baseline for linking)
     exports: list[str] = field(default_factory=list)  # jsonld, epub: written into downloads/ by the build
+    minify: bool = True  # false: our docs/assets JS and CSS are served as written (for debugging in the browser)
 
     def __post_init__(self) -> None:
         if self.link_policy not in LINK_POLICIES:

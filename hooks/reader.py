@@ -17,6 +17,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 
+from annotated_reader.assets import minify_own_assets
 from annotated_reader.edition import Edition, Options, without_triggers
 from annotated_reader.notes import CONFIG_PATH as NOTES_CONFIG, config_js as notes_config_js
 from annotated_reader.export import build_exports, export_files
@@ -173,6 +174,9 @@ def on_post_build(config):
     edition: Edition = _state["edition"]
     urls = {f.src_uri: f.url for f in _state["files"].documentation_pages()}
     documents, titles = _state["search"], _state["titles"]
+    if edition.options.minify:  # our own JS and CSS, before the archive, which must hold what readers download
+        with edition.timed("minify"):
+            minify_own_assets(Path(config.docs_dir), Path(config.site_dir))
 
     def index():
         write_index(Path(config.site_dir), documents + layer_documents(edition, urls), synonyms(edition), titles)
