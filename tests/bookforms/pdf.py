@@ -21,6 +21,7 @@ from __future__ import annotations
 import html
 import os
 import re
+import threading
 from pathlib import Path
 
 CHROMIUM = os.environ.get("READER_CHROMIUM", "/usr/bin/chromium")
@@ -95,7 +96,28 @@ def make(result, profile, out_dir: Path, *, name: str = "book.pdf", hyphenate: b
 
 
 def print_html(document: str, path: Path) -> None:
-    """Print an HTML document to `path` with headless Chromium (margins come from the CSS @page)."""
+    """Print an HTML document to `path` with headless Chromium (margins come from the CSS @page).
+
+    Printing runs in a thread of its own: the browser tests keep a Playwright
+    session (and its event loop) open in the main thread for the whole test
+    session, and Playwright's sync API refuses to start inside a running loop.
+    """
+    failure: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            _print(document, path)
+        except BaseException as error:  # re-raised in the caller's thread
+            failure.append(error)
+
+    thread = threading.Thread(target=work, name="print-pdf")
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+
+
+def _print(document: str, path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
