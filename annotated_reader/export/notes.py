@@ -29,7 +29,7 @@ from ..notes import GENERATOR
 from ..problems import Problem
 from ..yamlsource import parse_yaml
 from .jsonld import ReadResult
-from .partfile import HEADER, ImportPlan, _entry_text, annotations_block
+from .partfile import HEADER, ImportPlan, _entry_text, annotations_block, existing_lines
 
 ID_WORDS = 5  # words of the quote in a fresh id: enough to recognise the passage, short enough to type
 
@@ -120,13 +120,9 @@ def append_entries(slug: str, records: list[dict], existing: str | None) -> tupl
     """The file's text with `records` appended to its annotations list; every existing line kept as it is."""
     if existing is None:
         return f"{HEADER}part: {slug}\n{annotations_block(records)}", ""
-    doc = parse_yaml(existing.encode("utf-8"), slug)
-    if not isinstance(doc.data, dict):
-        reason = doc.problems[0].message if doc.problems else "it is not a mapping"
-        return None, f"the existing file cannot be read ({reason})"
-    lines = existing.splitlines(keepends=True)
-    if lines and not lines[-1].endswith("\n"):
-        lines[-1] += "\n"
+    doc, lines = existing_lines(existing, slug)
+    if lines is None:
+        return None, doc
     if "annotations" not in doc.data:
         return "".join(lines) + annotations_block(records), ""
     old = doc.data["annotations"]

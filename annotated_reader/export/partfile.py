@@ -80,18 +80,26 @@ def _entry_text(record: dict, indent: int) -> str:
     return "".join(" " * shift + line if line.strip() else line for line in lines)
 
 
+def existing_lines(existing: str, slug: str):
+    """(parsed document, its lines each ending in a newline), or (the reason it cannot be read, None)."""
+    doc = parse_yaml(existing.encode("utf-8"), slug)
+    if not isinstance(doc.data, dict):
+        reason = doc.problems[0].message if doc.problems else "it is not a mapping"
+        return f"the existing file cannot be read ({reason})", None
+    lines = existing.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    return doc, lines
+
+
 def part_file(slug: str, records: list[dict], existing: str | None = None) -> tuple[str | None, str]:
     """The new text of annotations/<slug>.yml, or (None, reason) when the existing file cannot be kept."""
     block = annotations_block(records)
     if existing is None:
         return f"{HEADER}part: {slug}\n{block}", ""
-    doc = parse_yaml(existing.encode("utf-8"), slug)
-    if not isinstance(doc.data, dict):
-        reason = doc.problems[0].message if doc.problems else "it is not a mapping"
-        return None, f"the existing file cannot be read ({reason}), so its synopsis and questions cannot be kept"
-    lines = existing.splitlines(keepends=True)
-    if lines and not lines[-1].endswith("\n"):
-        lines[-1] += "\n"
+    doc, lines = existing_lines(existing, slug)
+    if lines is None:
+        return None, f"{doc}, so its synopsis and questions cannot be kept"
     tops = sorted(line for (key, *rest), (line, col) in doc.key_marks.items() if not rest)
     if "annotations" not in doc.data:
         return "".join(lines) + block, ""
