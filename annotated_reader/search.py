@@ -317,12 +317,37 @@ def dialog_html() -> str:
 
 
 def in_header(page_html: str) -> str:
-    """The page with the search dialog at the end of Material's header bar, where its own search sits."""
+    """The page with the search dialog at the end of Material's header bar, where its own search sits,
+    and search.js with its index loading from the head (`in_head`)."""
     header_end = page_html.find("</header>")
     nav_end = page_html.rfind("</nav>", 0, header_end) if header_end > 0 else -1
     if nav_end < 0:
         return page_html
-    return page_html[:nav_end] + dialog_html() + page_html[nav_end:]
+    return in_head(page_html[:nav_end] + dialog_html() + page_html[nav_end:])
+
+
+_SEARCH_SCRIPT = re.compile(r'<script src="([^"]*?)assets/search\.js"></script>')
+
+
+def in_head(page_html: str) -> str:
+    """The page with search.js and the index as async scripts in its head, instead of search.js last.
+
+    At the end of the body (where the theme puts `extra_javascript`), the index would start
+    loading only after the page had been parsed and the theme's own script had run: on the
+    largest part from disk that is about a second after the click. From the head both load
+    while the page is parsed and run as soon as they arrive, so the index is answerable
+    before the page is (search.js takes the index's script by its id, in either order).
+    The theme's tag gives the relative path to the site root, so this holds on every page.
+    """
+    found = _SEARCH_SCRIPT.search(page_html)
+    head_end = page_html.find("</head>")
+    if not found or head_end < 0 or head_end > found.start():
+        return page_html
+    root = found.group(1)
+    tags = (f'<script id="ra-search-index" src="{root}{INDEX_PATH}" async onerror="this.setAttribute(\'data-failed\',\'\')"></script>'
+            f'<script src="{root}assets/search.js" async></script>')
+    body = page_html[:found.start()] + page_html[found.end():]
+    return body[:head_end] + tags + body[head_end:]
 
 
 def write_index(site_dir: Path, docs: list[Document], groups: list[list[str]], page_titles: dict[str, str]) -> Path:

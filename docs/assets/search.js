@@ -159,25 +159,36 @@
     return (from > 0 ? "\u2026" : "") + html + (to < text.length ? "\u2026" : "");
   }
 
-  /* loading: one script, cached by the browser across pages */
+  /* loading: one script, cached by the browser across pages. The page's head loads it and this file
+     side by side, both async (annotated_reader/search.py `in_head`), so either may run first. */
 
-  var base = "./"; // the site's root, as Material has it: "./", "../" ("/" on 404.html)
-  try { base = JSON.parse(d.getElementById("__config").textContent).base.replace(/\/?$/, "/"); } catch (err) { base = "./"; }
+  var me = d.currentScript;
   var engine = null;
+  var api = w.readerSearch = { ready: null, readyMs: null, search: function (q) { return engine.search(q); }, render: null };
   var ready = new Promise(function (resolve, reject) {
-    var s = d.createElement("script");
-    s.src = base + "search/reader-index.js";
-    s.async = true;
-    s.onload = function () {
+    function start() {
       if (!w.__readerSearch) { reject(new Error("empty search index")); return; }
       engine = new Engine(w.__readerSearch);
       api.readyMs = performance.now();
       resolve(engine);
-    };
-    s.onerror = function () { reject(new Error("search index missing: " + s.src)); };
-    d.head.appendChild(s);
+    }
+    if (w.__readerSearch) { start(); return; }
+    var s = d.getElementById("ra-search-index");
+    if (!s) { // a page whose head does not load it: load it now, from beside this script
+      s = d.createElement("script");
+      s.src = (me && me.src ? me.src.replace(/assets\/search\.js([?#].*)?$/, "") : siteBase()) + "search/reader-index.js";
+      s.async = true;
+      d.head.appendChild(s);
+    }
+    function missing() { reject(new Error("search index missing: " + s.src)); }
+    if (s.hasAttribute("data-failed")) { missing(); return; } // it failed before this file ran
+    s.addEventListener("load", start);
+    s.addEventListener("error", missing);
   });
-  var api = w.readerSearch = { ready: ready, readyMs: null, search: function (q) { return engine.search(q); }, render: null };
+  function siteBase() { // the site's root, as Material has it: "./", "../" ("/" on 404.html)
+    try { return JSON.parse(d.getElementById("__config").textContent).base.replace(/\/?$/, "/"); } catch (err) { return "./"; }
+  }
+  api.ready = ready;
 
   /* the dialog: Material's search markup and classes, driven by its __search toggle */
 
@@ -292,7 +303,7 @@
       var seen = {};
       found.forEach(function (s) { seen[fold(text.slice(s[0], s[1]))] = 1; });
       inTitle.forEach(function (s) { seen[fold(title.slice(s[0], s[1]))] = 1; });
-      var href = base + page[0] + (Object.keys(seen).length ? "?h=" + encodeURIComponent(Object.keys(seen).join(" ")) : "") + (anchor ? "#" + anchor : "");
+      var href = siteBase() + page[0] + (Object.keys(seen).length ? "?h=" + encodeURIComponent(Object.keys(seen).join(" ")) : "") + (anchor ? "#" + anchor : "");
       html += '<li class="md-search-result__item ra-search-' + kind + '"><a href="' + esc(href) + '" class="md-search-result__link">' +
         '<article class="md-search-result__article md-typeset"><p class="ra-search-where">' + data.labels[engine.kind[doc]] +
         (page[1] && /^(book|annotation|guide)$/.test(kind) ? " \u00b7 " + esc(page[1]) : "") + "</p>" +
