@@ -9,23 +9,39 @@ loads and queries (docs/assets/search.js); nothing is built there.
 
 Why a compact index of our own and not lunr.py or MiniSearch (measured on the real text,
 bench/README.md): both serialise every posting as a JSON object, so their index alone is
-several times the text, while a result still needs the text for its snippet. Here the
-postings are delta-coded document numbers, one ASCII character each for most, and the
-text is stored once.
+several times the text, while a result still needs the text for its snippet. Here the text
+is stored once and everything else is packed: the index is the text plus ~17% (bench/README.md).
 
-The index is plain data:
+The index is plain data, columns rather than one record per document (so that JSON's quotes
+and commas are not paid per document):
 
-    {"v": 2, "kinds": [...], "labels": [...], "chars": CHARS, "stop": "STOP_WORDS, space-separated",
-     "pages": [[url, title], ...], "titles": [title, ...],
-     "meta": "<kind, page, title of each document: three base-32 numbers>",
-     "anchors": "<the id each document lands on, space-separated>", "texts": [text, ...],
-     "words": "front-coded sorted vocabulary", "post": "<postings of word 0>,<of word 1>,...",
+    {"v": 3, "kinds": [...], "labels": [...], "stop": "STOP_WORDS, space-separated",
+     "chars": CHARS, "marks": MARKS, "digits": DIGITS, "sep": SEP, "skip_every": SKIP,
+     "pages": [[url, title], ...],
+     "titles": "<each distinct title once, SEP between>", "texts": "<each document's text, SEP between>",
+     "meta": "<kind, page and title of the documents, as runs>", "anchors": "<the id each document lands on>",
+     "words": "<the sorted vocabulary, front-coded>", "post": "<every word's documents, as bits>",
+     "skip": "<where every SKIP-th word's documents start in post>",
      "syn": [[word, word, ...], ...]}  # spellings that find each other (glossary/people forms)
 
-Numbers (postings, meta): base 32 in the characters `CHARS`, a digit from the upper half
-continues the number, one from the lower half ends it; postings are ascending document
-numbers, each written as the gap to the one before. The tokenizer here and in search.js must
-agree (`words`). Columns rather than one record per document: the index is its text plus ~24%.
+- Numbers (meta, skip): base 32 in the characters `CHARS`, a digit from the upper half continues
+  the number, one from the lower half ends it; ascending ones (skip) as the gap to the one before.
+- meta: five numbers a run: its length, kind, page, first title (an index into titles) and
+  title step: 0, every document of the run has that title (a section's paragraphs); 1, they count
+  up (entries with a title each, a part's notes: `runs_coded`).
+- anchors: space-separated items; an item is a `CHARS` digit, the letters it shares with the
+  anchor before, then the rest of it; or "+N": the next N anchors are each the one before
+  with its number one up (p-1 +1799 is a part's 1,800 paragraphs: `anchors_coded`).
+- words: each word is a `MARKS` character, the letters it shares with the word before, then the
+  rest; a word is letters and digits, so a mark starts the next (`front_coded`).
+- post: bits, 13 to every two `DIGITS` characters (value 93 * first + second), first bit highest;
+  each word's documents one after the other, in vocabulary order: their number n in Elias gamma,
+  then for n = 1 the document's number in as many bits as the last document's number has, else
+  k in 4 bits and each document's gap to the one before (the first: to -1), less one, in
+  Exp-Golomb-k (`postings_bits` has the details). search.js decodes the SKIP words around the one
+  it needs, on first use, starting at the bit `skip` gives.
+
+The tokenizer here and in search.js must agree (`words`).
 """
 from __future__ import annotations
 
@@ -45,6 +61,10 @@ GLOBAL = "__readerSearch"               # the global the index script assigns
 KINDS = ("book", "annotation", "glossary", "person", "event", "place", "guide")
 LABELS = ("Book", "Annotations", "Glossary", "People", "Timeline", "Places", "Guide")  # what the kind filters say
 CHARS = "0123456789abcdefghijklmnopqrstuvABCDEFGHIJKLMNOPQRSTUVWXYZ_-wxyz"  # 64, none needs escaping in JSON
+MARKS = "!#$%&'()*+,-./:;<=>?@[]^_`{|}~"  # 30 that are never in a word: where each word of `words` starts
+DIGITS = "".join(c for c in map(chr, range(32, 127)) if c not in '"\\')  # 93: every ASCII character JSON writes as itself
+SEP = "\x7f"  # between texts and between titles: a control character no text shows, written as itself in JSON
+SKIP = 64      # `skip` has where the postings of word 0, 64, 128, ... start
 # Words nearly every passage has: their postings would be the longest, and a query made only of
 # them would match everything anyway. search.js drops them from queries too (from "stop").
 STOP_WORDS = frozenset(
@@ -249,19 +269,181 @@ def decode(text: str, gaps: bool = True) -> list[int]:
 
 
 def front_coded(vocabulary: list[str]) -> str:
-    """Sorted words, each as the length it shares with the one before (one `CHARS` digit) and the rest.
+    """Sorted words, each as a `MARKS` character saying how many letters it shares with the one
+    before, then the rest: 'stalin stalingrad stalinism' -> '!stalin)grad)ism'.
 
-    'stalin stalingrad stalinism' -> '0stalin 6grad 6ism': the vocabulary in half the bytes.
+    No separator is needed: a word is letters and digits, so a mark always starts the next one.
     """
     out, previous = [], ""
     for word in vocabulary:
         shared = 0
-        limit = min(len(word), len(previous), len(CHARS) - 1)
+        limit = min(len(word), len(previous), len(MARKS) - 1)
         while shared < limit and word[shared] == previous[shared]:
             shared += 1
-        out.append(CHARS[shared] + word[shared:])
+        out.append(MARKS[shared] + word[shared:])
         previous = word
+    return "".join(out)
+
+
+def front_decoded(text: str) -> list[str]:
+    """The inverse of `front_coded` (search.js has the same loop)."""
+    out, previous, start = [], "", 0
+    for i in range(1, len(text) + 1):
+        if i == len(text) or text[i] in MARKS:
+            previous = previous[:MARKS.index(text[start])] + text[start + 1:i]
+            out.append(previous)
+            start = i
+    return out
+
+
+_NUMBERED = re.compile(r"(.*?)([0-9]+)")
+
+
+def _next_anchor(anchor: str) -> str | None:
+    """'p-41' -> 'p-42': the anchor after this one in a run of numbered paragraphs or notes."""
+    m = _NUMBERED.fullmatch(anchor)
+    return f"{m.group(1)}{int(m.group(2)) + 1}" if m else None
+
+
+def anchors_coded(anchors: list[str]) -> str:
+    """The documents' anchors, space-separated, each front-coded against the one before (a `CHARS`
+    digit for the letters shared, then the rest), and a run of counted ones as '+N': the next N
+    anchors are each the one before with its number plus one (a part's p-1 ... p-1800 is '0p-1 +1799')."""
+    out, previous, run = [], None, 0
+    for anchor in anchors:
+        if previous is not None and anchor == _next_anchor(previous):
+            run += 1
+        else:
+            if run:
+                out.append(f"+{run}")
+                run = 0
+            shared = 0
+            limit = min(len(anchor), len(previous or ""), len(CHARS) - 1)
+            while shared < limit and anchor[shared] == previous[shared]:
+                shared += 1
+            out.append(CHARS[shared] + anchor[shared:])
+        previous = anchor
+    if run:
+        out.append(f"+{run}")
     return " ".join(out)
+
+
+def anchors_decoded(text: str) -> list[str]:
+    """The inverse of `anchors_coded` (search.js has the same loop)."""
+    out: list[str] = []
+    for item in text.split(" ") if text else []:
+        if item[0] == "+":
+            for _ in range(int(item[1:])):
+                out.append(_next_anchor(out[-1]))
+        else:
+            out.append((out[-1] if out else "")[:CHARS.index(item[0])] + item[1:])
+    return out
+
+
+def runs_coded(meta: list[tuple[int, int, int]]) -> str:
+    """Kind, page and title of each document as runs: length, kind, page, first title, title step.
+
+    A run keeps its kind and page; its titles are all the same (a section's paragraphs, step 0)
+    or count up by one (glossary entries, each with a title of its own; a part's notes, step 1).
+    """
+    numbers, i = [], 0
+    while i < len(meta):
+        kind, page, title = meta[i]
+        step = 1 if i + 1 < len(meta) and meta[i + 1] == (kind, page, title + 1) else 0
+        j = i + 1
+        while j < len(meta) and meta[j] == (kind, page, title + step * (j - i)):
+            j += 1
+        numbers += [j - i, kind, page, title, step]
+        i = j
+    return encode(numbers, gaps=False)
+
+
+def runs_decoded(text: str) -> list[tuple[int, int, int]]:
+    """The inverse of `runs_coded`."""
+    numbers, meta = decode(text, gaps=False), []
+    for r in range(0, len(numbers), 5):
+        length, kind, page, title, step = numbers[r:r + 5]
+        meta += [(kind, page, title + step * i) for i in range(length)]
+    return meta
+
+
+# Postings as bits: the bits of the whole vocabulary's postings one after the other, 13 to every
+# two `DIGITS` (93 * 93 >= 2**13), first bit highest. One word's documents are
+#   n, the number of its documents, in Elias gamma (n-1 zeros, then n in binary: 1 is "1", 5 "00101");
+#   if n is 1: the document's number in DOC_BITS bits (the bit length of the last document's number);
+#   else: k in 4 bits, then each document as its gap (document - previous - 1, the first: the document
+#   itself) in Exp-Golomb-k: q = (gap >> k) + 1 in gamma, then gap's k low bits.
+# k is the one that makes this word's gaps shortest: k=0 for a name in every other paragraph, k=9
+# for a word in a few notes far apart. `skip` has the bit where every SKIP-th word's postings start,
+# so search.js decodes only the block of SKIP words it needs.
+
+def _gamma(n: int) -> str:
+    return "0" * (n.bit_length() - 1) + format(n, "b")
+
+
+def _exp_golomb(gap: int, k: int) -> str:
+    return _gamma((gap >> k) + 1) + (format(gap & ((1 << k) - 1), f"0{k}b") if k else "")
+
+
+def postings_bits(docs: list[int], doc_bits: int) -> str:
+    """One word's postings (ascending document numbers) as a string of '0' and '1'."""
+    if len(docs) == 1:
+        return _gamma(1) + format(docs[0], f"0{doc_bits}b")
+    gaps = [doc - previous - 1 for doc, previous in zip(docs, [-1, *docs])]
+    k = min(range(16), key=lambda k: sum(2 * ((g >> k) + 1).bit_length() - 1 + k for g in gaps))  # the bits each k takes
+    return _gamma(len(docs)) + format(k, "04b") + "".join(_exp_golomb(g, k) for g in gaps)
+
+
+def pack_bits(bits: str) -> str:
+    """Bits as `DIGITS`, 13 to every two characters (the last group filled up with zeros)."""
+    bits += "0" * (-len(bits) % 13)
+    out = []
+    for i in range(0, len(bits), 13):
+        high, low = divmod(int(bits[i:i + 13], 2), len(DIGITS))
+        out += [DIGITS[high], DIGITS[low]]
+    return "".join(out)
+
+
+def unpack_bits(text: str) -> str:
+    """The inverse of `pack_bits`."""
+    return "".join(format(DIGITS.index(a) * len(DIGITS) + DIGITS.index(b), "013b") for a, b in zip(text[::2], text[1::2]))
+
+
+def postings_decoded(index: dict) -> list[list[int]]:
+    """Every word's documents, in vocabulary order (search.js decodes a block of SKIP words at a time)."""
+    bits, doc_bits = unpack_bits(index["post"]), _doc_bits(len(_texts(index)))
+    at, out = 0, []
+
+    def read(width: int) -> int:
+        nonlocal at
+        at += width
+        return int(bits[at - width:at], 2) if width else 0
+
+    def gamma() -> int:
+        nonlocal at
+        zeros = bits.index("1", at) - at
+        at += zeros
+        return read(zeros + 1)
+
+    for _ in range(len(front_decoded(index["words"]))):
+        n = gamma()
+        if n == 1:
+            out.append([read(doc_bits)])
+            continue
+        k, docs, previous = read(4), [], -1
+        for _ in range(n):
+            previous += ((gamma() - 1) << k) + read(k) + 1
+            docs.append(previous)
+        out.append(docs)
+    return out
+
+
+def _doc_bits(documents: int) -> int:
+    return max(1, (documents - 1).bit_length())
+
+
+def _texts(index: dict) -> list[str]:
+    return index["texts"].split(SEP)
 
 
 def build_index(docs: list[Document], groups: list[list[str]] | None = None,
@@ -270,25 +452,31 @@ def build_index(docs: list[Document], groups: list[list[str]] | None = None,
     postings: dict[str, list[int]] = defaultdict(list)
     pages: dict[str, int] = {}
     titles: dict[str, int] = {}  # a part's 1,900 passages share some 150 section headings: each is stored once
-    meta: list[int] = []
+    meta: list[tuple[int, int, int]] = []
     for n, doc in enumerate(docs):
         for word in set(words(f"{doc.title} {doc.text} {doc.keys}")) - STOP_WORDS:
             postings[word].append(n)
-        meta += [KINDS.index(doc.kind), pages.setdefault(doc.url, len(pages)), titles.setdefault(doc.title, len(titles))]
+        title = doc.title.replace(SEP, "")
+        meta.append((KINDS.index(doc.kind), pages.setdefault(doc.url, len(pages)), titles.setdefault(title, len(titles))))
     vocabulary = sorted(postings)
-    return {"v": 2, "kinds": list(KINDS), "labels": list(LABELS), "chars": CHARS, "stop": " ".join(sorted(STOP_WORDS)),
+    bits, skip, doc_bits = [], [], _doc_bits(len(docs))
+    for i, word in enumerate(vocabulary):
+        if i % SKIP == 0:
+            skip.append(sum(map(len, bits)))
+        bits.append(postings_bits(postings[word], doc_bits))
+    return {"v": 3, "kinds": list(KINDS), "labels": list(LABELS), "chars": CHARS, "marks": MARKS, "digits": DIGITS,
+            "sep": SEP, "skip_every": SKIP, "stop": " ".join(sorted(STOP_WORDS)),
             "pages": [[url, (page_titles or {}).get(url, "")] for url in pages],
-            "titles": list(titles), "meta": encode(meta, gaps=False), "anchors": " ".join(d.anchor for d in docs),
-            "texts": [d.text for d in docs], "words": front_coded(vocabulary),
-            "post": ",".join(encode(postings[w]) for w in vocabulary), "syn": groups or []}
+            "titles": SEP.join(titles), "meta": runs_coded(meta), "anchors": anchors_coded([d.anchor for d in docs]),
+            "texts": SEP.join(d.text.replace(SEP, "") for d in docs), "words": front_coded(vocabulary),
+            "post": pack_bits("".join(bits)), "skip": encode(skip), "syn": groups or []}
 
 
 def documents_of(index: dict) -> list[tuple[str, str, str, str, str]]:
     """(kind, page URL, anchor, title, text) of each document of an index: for tests and the benchmark."""
-    meta = decode(index["meta"], gaps=False)
-    anchors = index["anchors"].split(" ")
-    return [(index["kinds"][meta[3 * n]], index["pages"][meta[3 * n + 1]][0], anchors[n], index["titles"][meta[3 * n + 2]], text)
-            for n, text in enumerate(index["texts"])]
+    titles, anchors = index["titles"].split(SEP), anchors_decoded(index["anchors"])
+    return [(index["kinds"][kind], index["pages"][page][0], anchors[n], titles[title], text)
+            for n, ((kind, page, title), text) in enumerate(zip(runs_decoded(index["meta"]), _texts(index)))]
 
 
 def index_script(index: dict) -> str:

@@ -3,16 +3,21 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from annotated_reader.book import load_book
 from annotated_reader.load import load_layer
-from annotated_reader.search import (CHARS, GLOBAL, INDEX_PATH, KINDS, STOP_WORDS, Document, build_index, decode,
-                                     documents_of, encode, front_coded, in_header, index_script, page_documents,
-                                     part_documents, words)
+from annotated_reader.search import (CHARS, DIGITS, GLOBAL, INDEX_PATH, KINDS, MARKS, SEP, SKIP, STOP_WORDS, Document,
+                                     anchors_coded, anchors_decoded, build_index, decode, documents_of, encode, front_coded,
+                                     front_decoded, in_header, index_script, pack_bits, page_documents, part_documents,
+                                     postings_decoded, runs_coded, runs_decoded, unpack_bits, words)
 from sitebuild import ROOT, build, copy_project
+
+NODE = shutil.which("node")
 
 BOOK = load_book(ROOT, ROOT / "no-such-dir")
 LAYER, _ = load_layer(ROOT / "annotations", BOOK.parts, ROOT)
@@ -34,13 +39,8 @@ def load_index(site: Path) -> dict:
     return json.loads(script[len(prefix):].rstrip().rstrip(";"))
 
 
-def vocabulary(index: dict) -> list[str]:
-    """The inverse of front_coded (search.js decodes it the same way)."""
-    out, previous = [], ""
-    for item in index["words"].split(" "):
-        previous = previous[:CHARS.index(item[0])] + item[1:]
-        out.append(previous)
-    return out
+def postings(index: dict) -> dict[str, list[int]]:
+    return dict(zip(front_decoded(index["words"]), postings_decoded(index)))
 
 
 # -- pure pieces -----------------------------------------------------------------------------------
@@ -58,7 +58,7 @@ def test_words(text, expected):
 
 
 @pytest.mark.parametrize("numbers", [[], [0], [5], [0, 1, 2, 3], [31, 32, 33], [7, 1000, 1001, 70000, 70031]])
-def test_postings_round_trip(numbers):
+def test_numbers_round_trip(numbers):
     code = encode(numbers)
     assert decode(code) == numbers
     assert decode(encode(numbers[::-1], gaps=False), gaps=False) == numbers[::-1]
@@ -69,11 +69,98 @@ def test_small_gaps_take_one_character():
     assert len(encode(list(range(0, 3100, 30)))) == 104
 
 
+def test_alphabets_are_written_as_themselves_in_json():
+    for alphabet in (CHARS, MARKS, DIGITS, SEP):
+        assert json.dumps(alphabet, ensure_ascii=False) == f'"{alphabet}"', alphabet
+    assert len(DIGITS) ** 2 >= 2 ** 13 and len(set(DIGITS)) == len(DIGITS)
+    assert not set(MARKS) & set("".join(words("Words are letters and digits: 1917, Ætna, Царицын, naïve.")))
+
+
+def test_bits_round_trip():
+    for bits in ("", "1", "0" * 13, "1" * 13, "1" + "0" * 25 + "1", "0110" * 40):
+        packed = pack_bits(bits)
+        assert len(packed) == 2 * -(-len(bits) // 13) and set(packed) <= set(DIGITS)
+        assert unpack_bits(packed).startswith(bits) and set(unpack_bits(packed)[len(bits):]) <= {"0"}
+
+
 def test_front_coding_round_trip():
-    words_ = sorted(["stalin", "stalingrad", "stalinism", "beria", "beriia", "a" * 70, "a" * 71])
-    index = {"words": front_coded(words_)}
-    assert vocabulary(index) == words_
-    assert front_coded(["stalin", "stalingrad"]) == "0stalin 6grad"
+    words_ = sorted(["stalin", "stalingrad", "stalinism", "beria", "beriia", "a" * 70, "a" * 71, "царицын", "1917"])
+    assert front_decoded(front_coded(words_)) == words_
+    assert front_coded(["stalin", "stalingrad", "stalinism"]) == "!stalin(grad(ism"
+    assert front_decoded("") == []
+
+
+def test_anchors_round_trip_and_numbered_runs_take_one_item():
+    anchors = ["", "how-to-read", "p-1", "p-2", "p-3", "fn:1", "fn:2", "", "p-9", "p-10", "p-11", "p-09", "p-10",
+               "ann-ch2-lenin", "ann-ch2-kamenev", "term-vozhd", "person-beria", "person-beria2", "place-x-1"]
+    assert anchors_decoded(anchors_coded(anchors)) == anchors
+    numbered = [f"p-{n}" for n in range(1, 1801)] + [f"fn:{n}" for n in range(1, 121)]
+    assert anchors_coded(numbered) == "0p-1 +1799 0fn:1 +119"
+    assert anchors_decoded(anchors_coded([])) == []
+
+
+def test_runs_round_trip():
+    meta = [(0, 0, 0), (0, 1, 0), (0, 1, 1), (0, 1, 1), (0, 1, 1), (2, 2, 2), (2, 2, 3), (2, 2, 4), (2, 2, 2), (0, 1, 1)]
+    assert runs_decoded(runs_coded(meta)) == meta
+    section = [(0, 3, 7)] * 500 + [(0, 3, n) for n in range(8, 200)]  # a section's paragraphs, then notes
+    assert runs_decoded(runs_coded(section)) == section and len(runs_coded(section)) < 20
+
+
+def synthetic_docs() -> list[Document]:
+    """Documents whose postings take every path: words in one document, in runs, far apart, in every one."""
+    docs = []
+    for n in range(300):
+        text = [f"common w{n % 7}x", "rare" + "abcdefghij"[n % 10] * (1 + n // 10) if n % 37 == 0 else "",
+                "run" if 100 <= n < 160 else "", f"n{n}"]
+        docs.append(Document("book", f"book/part{n // 100}.html", f"p-{n % 100 + 1}", f"Section {n // 25}", " ".join(text)))
+    docs.append(Document("glossary", "glossary.html", "term-x", "A \x7f term", "Its \x7f text", "Forms"))
+    return docs
+
+
+def test_postings_round_trip_in_blocks():
+    docs = synthetic_docs()
+    index = build_index(docs)
+    found = postings(index)
+    assert len(found) > 3 * SKIP  # several blocks of `skip`
+    expected: dict[str, list[int]] = {}
+    for n, doc in enumerate(docs):
+        for word in set(words(f"{doc.title} {doc.text} {doc.keys}")) - STOP_WORDS:
+            expected.setdefault(word, []).append(n)
+    assert found == expected
+    assert len(decode(index["skip"])) == -(-len(found) // SKIP)
+    assert documents_of(index)[-1][3:] == ("A  term", "Its  text")  # the separator never inside a text
+
+
+_ENGINE = """
+const fs = require('fs');
+const src = fs.readFileSync(process.argv[1], 'utf8');  // search.js up to its loading section: the engine
+const lib = new Function('document', 'window', src.slice(src.indexOf('"use strict";'), src.indexOf('/* loading')) +
+                         '\\nreturn { Engine: Engine };')({}, {});
+const engine = new lib.Engine(JSON.parse(fs.readFileSync(0, 'utf8')));
+const docs = engine.anchors.map((anchor, n) => [engine.data.kinds[engine.kind[n]], engine.data.pages[engine.page[n]][0],
+                                               anchor, engine.data.titles[engine.title[n]], engine.data.texts[n]]);
+const post = {};
+engine.words.forEach((word, i) => { post[word] = engine.docs(i); });
+process.stdout.write(JSON.stringify({ docs, post, hits: engine.search(process.argv[2]).hits.map(h => h[0]) }));
+"""
+
+
+@pytest.mark.skipif(not NODE, reason="node is not installed (bash scripts/setup installs it)")
+def test_search_js_decodes_the_index_as_search_py_does():
+    index = build_index(synthetic_docs())
+    done = subprocess.run([NODE, "-e", _ENGINE, str(ROOT / "docs" / "assets" / "search.js"), "run common "],
+                          input=json.dumps(index), capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    engine = json.loads(done.stdout)
+    assert [tuple(d) for d in engine["docs"]] == documents_of(index)
+    assert engine["post"] == postings(index)
+    assert sorted(engine["hits"]) == list(range(100, 160))
+
+
+def test_consecutive_documents_take_about_a_bit_each():
+    index = build_index([Document("book", "a.html", f"p-{n}", "Stalin", "stalin") for n in range(1, 6501)])
+    assert postings(index)["stalin"] == list(range(6500))
+    assert len(index["post"]) < 6500 / 6  # k=0: a gap of 0 is one bit; 6.5 bits to a character
 
 
 def test_part_documents_are_numbered_paragraphs_and_notes():
@@ -97,13 +184,13 @@ def test_index_postings_find_every_word_of_every_document():
             Document("person", "people.html", "person-beria", "Lavrenty Beria", "A security chief.", "Beria Beriia"),
             Document("event", "timeline.html", "event-x", "1918", "Stalin in Tsaritsyn")]
     index = build_index(docs, [["beria", "beriia"]], {"a.html": "Part one"})
-    vocab = vocabulary(index)
+    found = postings(index)
+    vocab = list(found)
     assert vocab == sorted(vocab) and not STOP_WORDS & set(vocab)
-    postings = dict(zip(vocab, (decode(p) for p in index["post"].split(","))))
     for n, doc in enumerate(docs):
         for word in set(words(f"{doc.title} {doc.text} {doc.keys}")) - STOP_WORDS:
-            assert n in postings[word], (word, n)
-    assert postings["beriia"] == [1]  # a form: found, never shown
+            assert n in found[word], (word, n)
+    assert found["beriia"] == [1]  # a form: found, never shown
     assert index["syn"] == [["beria", "beriia"]]
     assert index["pages"][0] == ["a.html", "Part one"]
     assert documents_of(index) == [(d.kind, d.url, d.anchor, d.title, d.text) for d in docs]

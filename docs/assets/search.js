@@ -17,25 +17,36 @@
 
   /* the engine: binary search over the sorted vocabulary, postings decoded on first use */
 
-  function Engine(data) {
-    this.data = data;
-    this.chars = data.chars;
+  function Engine(data) { // the index's columns decoded (format: annotated_reader/search.py), postings left for `docs`
+    var chars = this.chars = data.chars, self = this;
+    this.data = { kinds: data.kinds, labels: data.labels, pages: data.pages, titles: data.titles.split(data.sep), texts: data.texts.split(data.sep) };
     this.stop = new Set(data.stop.split(" "));
-    var meta = this.decode(data.meta, true), n = data.texts.length, named = this.named = new Map();
+    var runs = this.decode(data.meta, true), n = this.data.texts.length, named = this.named = new Map();
     this.kind = []; this.page = []; this.title = [];
-    for (var i = 0; i < n; i++) { this.kind.push(meta[3 * i]); this.page.push(meta[3 * i + 1]); this.title.push(meta[3 * i + 2]); }
-    this.anchors = data.anchors.split(" ");
-    for (var j = 0; j < n; j++) { // entries (glossary, people, places) by the words of their names rank first
-      if (/^(glossary|person|place)$/.test(data.kinds[this.kind[j]])) words(data.titles[this.title[j]]).forEach(function (x) { named.set(x, (named.get(x) || []).concat([j])); });
+    for (var r = 0; r < runs.length; r += 5) { // length, kind, page, first title, title step
+      for (var i = 0; i < runs[r]; i++) { this.kind.push(runs[r + 1]); this.page.push(runs[r + 2]); this.title.push(runs[r + 3] + runs[r + 4] * i); }
     }
-    var prev = "", chars = this.chars;
-    this.words = data.words.split(" ").map(function (x) { prev = prev.slice(0, chars.indexOf(x[0])) + x.slice(1); return prev; });
-    this.post = data.post.split(",");
+    var anchors = this.anchors = [];
+    data.anchors.split(" ").forEach(function (item) { // front-coded, or "+N": N more, each numbered one up
+      if (!item) return;
+      var last = anchors.length ? anchors[anchors.length - 1] : "";
+      var m = item[0] === "+" && /^(.*?)([0-9]+)$/.exec(last);
+      if (m) for (var c = 1, count = +item.slice(1); c <= count; c++) anchors.push(m[1] + (+m[2] + c));
+      else anchors.push(last.slice(0, chars.indexOf(item[0])) + item.slice(1));
+    });
+    for (var j = 0; j < n; j++) { // entries (glossary, people, places) by the words of their names rank first
+      if (/^(glossary|person|place)$/.test(data.kinds[this.kind[j]])) words(this.data.titles[this.title[j]]).forEach(function (x) { named.set(x, (named.get(x) || []).concat([j])); });
+    }
+    var marks = data.marks, esc = marks.replace(/[\]\\^-]/g, "\\$&"), prev = ""; // a mark (letters shared with the word before) starts each word
+    this.words = (data.words.match(new RegExp("[" + esc + "][^" + esc + "]*", "g")) || []).map(function (x) { prev = prev.slice(0, marks.indexOf(x[0])) + x.slice(1); return prev; });
+    this.post = data.post; this.digit = table(data.digits); this.base = data.digits.length;
+    this.skip = this.decode(data.skip); this.every = data.skip_every;
+    for (this.docBits = 1; (1 << this.docBits) < n; this.docBits++); // the bits of the last document's number (n - 1)
     this.cache = new Map();
     this.syn = new Map();
-    var syn = this.syn;
-    data.syn.forEach(function (group) { group.forEach(function (x) { syn.set(x, group); }); });
+    data.syn.forEach(function (group) { group.forEach(function (x) { self.syn.set(x, group); }); });
   }
+  function table(alphabet) { var t = new Int16Array(128).fill(-1); for (var i = 0; i < alphabet.length; i++) t[alphabet.charCodeAt(i)] = i; return t; }
   Engine.prototype.decode = function (s, plain) { // base-32 numbers; gaps between ascending ones unless `plain`
     var out = [], value = 0, prev = 0;
     for (var i = 0; i < s.length; i++) {
@@ -45,10 +56,25 @@
     }
     return out;
   };
-  Engine.prototype.docs = function (i) {
-    var hit = this.cache.get(i);
-    if (!hit) { hit = this.decode(this.post[i]); this.cache.set(i, hit); }
-    return hit;
+  Engine.prototype.docs = function (i) { // word i's documents, ascending
+    if (!this.cache.has(i)) this.block(Math.floor(i / this.every));
+    return this.cache.get(i);
+  };
+  Engine.prototype.block = function (b) { // decodes the postings of words b * every ... (b + 1) * every - 1
+    var s = this.post, digit = this.digit, base = this.base, at = this.skip[b];
+    function bit() { // bits: 13 to every two characters, first bit highest
+      var u = 2 * ((at / 13) | 0), v = digit[s.charCodeAt(u)] * base + digit[s.charCodeAt(u + 1)], shift = 12 - at % 13;
+      at++;
+      return (v >> shift) & 1;
+    }
+    function read(width) { var x = 0; while (width-- > 0) x = 2 * x + bit(); return x; }
+    function gamma() { var zeros = 0; while (!bit()) zeros++; return (1 << zeros) + read(zeros); }
+    for (var i = b * this.every, end = Math.min(i + this.every, this.words.length); i < end; i++) {
+      var n = gamma(), docs = [];
+      if (n === 1) docs.push(read(this.docBits));
+      else for (var k = read(4), prev = -1, j = 0; j < n; j++) { prev += ((gamma() - 1) << k) + read(k) + 1; docs.push(prev); } // Exp-Golomb-k gaps
+      this.cache.set(i, docs);
+    }
   };
   Engine.prototype.lower = function (word) { // first index whose word is >= `word`
     var lo = 0, hi = this.words.length;
@@ -71,7 +97,7 @@
       while (hi < this.words.length && this.words[hi].lastIndexOf(token, 0) === 0) hi++;
       var range = [];
       for (var i = lo; i < hi; i++) range.push(i);
-      if (range.length > MAX_PREFIX) range = range.sort(function (a, b) { return self.post[b].length - self.post[a].length; }).slice(0, MAX_PREFIX);
+      if (range.length > MAX_PREFIX) range = range.sort(function (a, b) { return self.docs(b).length - self.docs(a).length; }).slice(0, MAX_PREFIX);
       range.forEach(function (i) { add(i, PREFIX); });
     }
     if (!found.size && token.length >= 5) {
