@@ -215,6 +215,7 @@
     try { return JSON.parse(d.getElementById("__config").textContent).base.replace(/\/?$/, "/"); } catch (err) { return "./"; }
   }
   api.ready = ready;
+  ready.catch(function () { /* said in the dialog when a query waits on it */ });
 
   /* the dialog: Material's search markup and classes, driven by its __search toggle */
 

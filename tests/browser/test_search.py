@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import functools
 import http.server
+import re
+import shutil
 import sys
 import threading
 from pathlib import Path
@@ -219,3 +221,20 @@ def test_the_header_button_opens_search_on_a_phone(site, http_base, mobile):
     with page.expect_navigation():
         page.locator(f"{RESULT} a").first.tap()
     expect(page.locator("[id='person-yezhov']")).to_be_in_viewport()
+
+
+def test_the_index_loads_from_the_head_and_a_missing_one_says_so(site, desktop, tmp_path):
+    """search.js and its index start loading with the page (annotated_reader/search.py `in_head`); when the
+    index cannot load, in either order of the two scripts, search says so instead of waiting for ever."""
+    head = (site.dir / site.part).read_text(encoding="utf-8").split("</head>")[0]
+    assert re.search(r'<script id="ra-search-index" src="\.\./search/reader-index\.js" async', head), head[-600:]
+    assert '<script src="../assets/search.js" async></script>' in head
+    copy = tmp_path / "site"
+    shutil.copytree(site.dir, copy, ignore=shutil.ignore_patterns("*.zip", "downloads"))
+    (copy / "search" / "reader-index.js").unlink()
+    page = open_page(desktop, (copy / site.part).as_uri())
+    page.keyboard.press("/")
+    page.keyboard.type("Lenin", delay=15)
+    expect(page.locator(".md-search-result__meta")).to_contain_text("Search is not available")
+    expect(page.locator(".md-search-result__meta")).to_contain_text("search/reader-index.js")
+    assert page.recorder.page_errors == [], page.recorder.page_errors
