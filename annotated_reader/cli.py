@@ -95,6 +95,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     errors, warnings = len(result.errors), len(problems) - len(result.errors)
     if result.has_text:
         summary = (f"reader check: {result.placed}/{result.annotations} annotations placed, {result.orphans} unplaced; "
+                   f"{result.events_placed}/{result.event_anchors} timeline anchors placed, {result.event_orphans} unplaced; "
                    f"{errors} error(s), {warnings} warning(s).")
     else:
         summary = (f"reader check: {result.annotations} annotations validated without the book's text "
@@ -105,18 +106,22 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def _refresh(root: Path, result) -> None:
     """`check --refresh`: rewrite anchors placed on changed text; print the diff to review."""
+    from .model import Event
     from .refresh import refresh
 
     if not result.has_text:
         print("reader check --refresh: no imported text, nothing to refresh.", file=sys.stderr)
         return
-    done = refresh(root, result.pages, result.edition.layer.annotations())
+    layer = result.edition.layer
+    done = refresh(root, result.pages, [*layer.annotations(), *layer.events])
     for diff in done.diffs.values():
         print(diff, end="")
     _print_problems(done.problems)
+    events = sum(isinstance(r.record, Event) for r in done.rewrites)
     print(f"reader check --refresh: {len(done.rewrites)} anchor(s) rewritten in {len(done.diffs)} file(s) "
-          f"(review with `git diff`); {result.orphans} unplaced annotation(s) listed above are never rewritten.",
-          file=sys.stderr)
+          f"({len(done.rewrites) - events} annotation(s), {events} timeline event(s); review with `git diff`); "
+          f"{result.orphans} unplaced annotation(s) and {result.event_orphans} unplaced timeline anchor(s) "
+          f"listed above are never rewritten.", file=sys.stderr)
 
 
 def build_parser() -> argparse.ArgumentParser:

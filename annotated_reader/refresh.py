@@ -1,11 +1,12 @@
 """`reader check --refresh`: heal the anchors a changed text displaced, as one diff to review.
 
-After a corrected edition (or another export) is imported, some annotations are still placed but
-with a warning: their quote or context changed. Refreshing rewrites exactly those anchors to the
-current text — the quote as the text now reads, `prefix`/`suffix` (only where the anchor had them)
-to the words now around it, and `near:` (the paragraph it was found in) — so the next edition
+After a corrected edition (or another export) is imported, some annotations and timeline events
+are still placed but with a warning: their quote or context changed. Both carry the same `anchor:`
+on a part's text, so both are refreshed by the same code: exactly those anchors are rewritten to
+the current text — the quote as the text now reads, `prefix`/`suffix` (only where the anchor had
+them) to the words now around it, and `near:` (the paragraph it was found in) — so the next edition
 starts from the current wording and its last known place. Orphans are listed, never rewritten:
-nobody knows where they belong.
+nobody knows where they belong. (Glossary, people and places entries have no anchors.)
 
 Files are edited in place, value by value (PyYAML node marks give the exact characters), so
 comments, key order, quoting and every untouched line stay as they were and the diff shows only
@@ -23,16 +24,19 @@ import yaml
 
 from .anchor import SEAM, Match, match_quote, normalize, normalize_context, normalize_quote
 from .load import quote_words
-from .model import MAX_QUOTE_WORDS, Anchor, Annotation
+from .model import MAX_QUOTE_WORDS, Anchor, Annotation, Event, Place
 from .problems import Problem
 from .textmap import TextMap
+
+Anchored = Annotation | Event  # a record with an `anchor:` in a part: both have id, part, anchor and place
+LISTS = {"annotations": "annotation", "events": "timeline event"}  # the YAML lists that hold anchored records
 
 
 @dataclass
 class Rewrite:
-    """New values for one annotation's anchor: only the keys that change."""
+    """New values for one record's anchor: only the keys that change."""
 
-    annotation: Annotation
+    record: Anchored
     values: dict[str, str | int]
 
 
@@ -45,9 +49,12 @@ class Refresh:
     problems: list[Problem] = field(default_factory=list)
 
 
-def rewrite_for(annotation: Annotation, tm: TextMap) -> Rewrite | Problem | None:
-    """The anchor rewritten to the current text of its page, or why it cannot be; None: nothing to do."""
-    anchor = annotation.anchor
+def rewrite_for(record: Anchored, tm: TextMap) -> Rewrite | Problem | None:
+    """The anchor rewritten to the current text of its page, or why it cannot be; None: nothing to do
+    (no anchor, placed as written, or not placed at all: an orphan is never rewritten)."""
+    anchor = record.anchor
+    if anchor is None:
+        return None
     norm = normalize(tm.reading)
     placed = match_quote(norm, anchor)
     if not isinstance(placed, Match) or not placed.changed:
@@ -70,11 +77,11 @@ def rewrite_for(annotation: Annotation, tm: TextMap) -> Rewrite | Problem | None
         if normalize_context(suffix) != normalize_context(anchor.suffix):
             values["suffix"] = suffix
     values["near"] = placed.paragraph
-    where = annotation.quote_place or annotation.place
+    where = _where(record)
     if quote_words(quote) > MAX_QUOTE_WORDS:
         return Problem(where.file, where.line, where.col,
                        f"not refreshed: the passage now has {quote_words(quote)} words: “{quote}”.",
-                       f"Shorten the quote by hand to at most {MAX_QUOTE_WORDS} words of it.", annotation.id, "warning")
+                       f"Shorten the quote by hand to at most {MAX_QUOTE_WORDS} words of it.", record.id, "warning")
     new = Anchor(str(values.get("quote", anchor.quote)), str(values.get("prefix", anchor.prefix)),
                  str(values.get("suffix", anchor.suffix)), anchor.occurrence, int(values["near"]))
     check = match_quote(norm, new)
@@ -82,28 +89,36 @@ def rewrite_for(annotation: Annotation, tm: TextMap) -> Rewrite | Problem | None
         return Problem(where.file, where.line, where.col,
                        f"not refreshed: the rewritten anchor would not place exactly on “{quote}”.",
                        "Update the anchor by hand (add a `prefix:` or `suffix:` if the quote now repeats).",
-                       annotation.id, "warning")
-    return Rewrite(annotation, values)
+                       record.id, "warning")
+    return Rewrite(record, values)
 
 
-def refresh(root: Path, pages: dict[str, TextMap], annotations: list[Annotation], write: bool = True) -> Refresh:
-    """Rewrite, in their files, the anchors that were placed on changed text (see the module doc)."""
+def _where(record: Anchored) -> Place:
+    """Where a problem with the record's anchor points: an annotation's quote, an event's entry."""
+    return (record.quote_place if isinstance(record, Annotation) else None) or record.place
+
+
+def refresh(root: Path, pages: dict[str, TextMap], records: list[Anchored], write: bool = True) -> Refresh:
+    """Rewrite, in their files, the anchors that were placed on changed text (see the module doc).
+
+    `records`: the annotations and timeline events to consider (events without an anchor are skipped).
+    """
     result = Refresh()
     by_file: dict[str, list[Rewrite]] = {}
-    for annotation in annotations:
-        tm = pages.get(annotation.part)
+    for record in records:
+        tm = pages.get(record.part)
         if tm is None:
             continue
-        outcome = rewrite_for(annotation, tm)
+        outcome = rewrite_for(record, tm)
         if isinstance(outcome, Problem):
             result.problems.append(outcome)
         elif outcome is not None:
-            by_file.setdefault(annotation.place.file, []).append(outcome)
+            by_file.setdefault(record.place.file, []).append(outcome)
     for name, rewrites in sorted(by_file.items()):
         path = root / name
         old = path.read_text(encoding="utf-8")
         try:
-            new = rewrite_yaml(old, {r.annotation.id: r.values for r in rewrites})
+            new = rewrite_yaml(old, {r.record.id: r.values for r in rewrites})
         except ValueError as refused:
             result.problems.append(Problem(name, 1, 1, f"not refreshed: {refused}", "Update these anchors by hand."))
             continue
@@ -116,7 +131,8 @@ def refresh(root: Path, pages: dict[str, TextMap], annotations: list[Annotation]
 
 
 def rewrite_yaml(text: str, changes: dict[str, dict[str, str | int]]) -> str:
-    """Set anchor keys of the annotations with these ids, editing only the characters of those values.
+    """Set anchor keys of the annotations (or timeline events) with these ids, editing only the
+    characters of those values.
 
     Existing values are replaced where they stand (same quoting style when possible); a missing key
     is added on a line of its own after the anchor's last line (or inside `{...}` for a flow mapping).
@@ -124,13 +140,13 @@ def rewrite_yaml(text: str, changes: dict[str, dict[str, str | int]]) -> str:
     """
     root = yaml.compose(text, Loader=yaml.SafeLoader)  # nodes only: nothing is constructed
     edits: list[tuple[int, int, str]] = []
-    for item in _items(root, "annotations"):
+    for noun, item in ((noun, item) for key, noun in LISTS.items() for item in _items(root, key)):
         ident = _value(item, "id")
         if ident is None or ident.value not in changes:
             continue
         anchor = _value(item, "anchor")
         if not isinstance(anchor, yaml.MappingNode):
-            raise ValueError(f'annotation "{ident.value}" has no anchor mapping')
+            raise ValueError(f'{noun} "{ident.value}" has no anchor mapping')
         flow = anchor.flow_style
         for key, value in changes[ident.value].items():
             node = _value(anchor, key)

@@ -1,4 +1,8 @@
-"""`reader check --refresh`: anchors placed on changed text are rewritten as a minimal diff; orphans never."""
+"""`reader check --refresh`: anchors placed on changed text are rewritten as a minimal diff; orphans never.
+
+Annotations and timeline events carry the same anchors and are refreshed by the same code, with the
+same guarantees; glossary, people and places entries have no anchors.
+"""
 from __future__ import annotations
 
 import textwrap
@@ -84,13 +88,95 @@ annotations:
 """
 
 
+# Events anchored like the annotations above: a quote reworded, a context moved (flow and block
+# mappings), an orphan (its prefix is gone), and an event with no anchor at all.
+TIMELINE = """\
+# Invented events of the mini book.
+events:
+  - id: summons
+    date: "1928-01"
+    event: The commissar is summoned.
+    part: mini-chapter
+    anchor: {quote: was summoned to the Kremlin}  # the meeting itself
+  - id: report
+    date: "1928-02"
+    event: The commissar reports to Ivanov.
+    part: mini-chapter
+    anchor:
+      quote: wrote to Comrade Ivanov
+      prefix: Later the commissar
+  - id: kept
+    date: 1929
+    event: Ivanov keeps the letter.
+    part: mini-chapter
+    anchor:
+      # the years he kept it, not the letter
+      quote: "for many years"
+      suffix: although he was told
+  - id: lost
+    date: 1930
+    event: The commissar is heard of no more.
+    part: mini-chapter
+    anchor: {quote: the commissar, prefix: Later}
+  - id: unanchored
+    date: 1931
+    event: Nothing in the text.
+    part: mini-chapter
+"""
+
+TIMELINE_REFRESHED = """\
+# Invented events of the mini book.
+events:
+  - id: summons
+    date: "1928-01"
+    event: The commissar is summoned.
+    part: mini-chapter
+    anchor: {quote: was summoned to the Kremlyn, near: 2}  # the meeting itself
+  - id: report
+    date: "1928-02"
+    event: The commissar reports to Ivanov.
+    part: mini-chapter
+    anchor:
+      quote: wrote to Comrade Ivanov
+      prefix: Afterwards the commissar
+      near: 3
+  - id: kept
+    date: 1929
+    event: Ivanov keeps the letter.
+    part: mini-chapter
+    anchor:
+      # the years he kept it, not the letter
+      quote: "for many years"
+      suffix: though he was told
+      near: 4
+  - id: lost
+    date: 1930
+    event: The commissar is heard of no more.
+    part: mini-chapter
+    anchor: {quote: the commissar, prefix: Later}
+  - id: unanchored
+    date: 1931
+    event: Nothing in the text.
+    part: mini-chapter
+"""
+
 GLOSSARY = "terms:\n  - id: vozhd\n    term: vozhd\n    short: The leader.\n"
 
 
-def project(tmp_path, text: str):
-    root = make_project(tmp_path, annotations={"glossary.yml": GLOSSARY, "people.yml": PEOPLE, "mini-chapter.yml": LAYER})
+def project(tmp_path, text: str, timeline: str | None = None):
+    files = {"glossary.yml": GLOSSARY, "people.yml": PEOPLE, "mini-chapter.yml": LAYER}
+    root = make_project(tmp_path, annotations=files | ({"timeline.yml": timeline} if timeline else {}))
     (root / "docs/book/mini-chapter.md").write_text(text, encoding="utf-8")
     return root
+
+
+def event_spans(root) -> dict[str, tuple[int, int, bool]]:
+    """Event id -> where its anchor places on the imported mini chapter, and whether on changed text."""
+    from annotated_reader.check import run_check
+
+    result = run_check(root)
+    placement = result.edition.place("mini-chapter", result.pages["mini-chapter"])
+    return {e.id: (m.start, m.end, m.changed) for e, m in placement.events}
 
 
 def test_refresh_rewrites_only_the_changed_anchors_in_place(tmp_path, capsys):
@@ -108,10 +194,40 @@ def test_refresh_rewrites_only_the_changed_anchors_in_place(tmp_path, capsys):
     assert "3/4 annotations placed, 1 unplaced" in err and "0 warning(s)" in err  # healed; the orphan stays listed
 
 
+def test_refresh_rewrites_timeline_event_anchors_like_annotations(tmp_path, capsys):
+    root = project(tmp_path, EDITED, TIMELINE)
+    before = event_spans(root)
+    assert sorted(before) == ["kept", "report", "summons"] and all(changed for *_, changed in before.values())
+    capsys.readouterr()
+    main(["check", "--root", str(root)])
+    err = capsys.readouterr().err
+    assert "3/4 timeline anchors placed, 1 unplaced" in err and "6 warning(s)" in err  # 3 annotations, 3 events
+    warned = {line.split("[")[1].split("]")[0] for line in err.splitlines() if line.startswith("annotations/timeline.yml:")
+              and ": warning: [" in line}
+    assert warned == {"summons", "report", "kept"} and "error: [lost]" in err
+
+    main(["check", "--root", str(root), "--refresh"])
+    out, err = capsys.readouterr()
+    # the quote reworded, the prefix and the suffix moved, near: added; the comments, the orphan and
+    # the event without an anchor stay as they were, character for character
+    assert (root / "annotations/timeline.yml").read_text(encoding="utf-8") == TIMELINE_REFRESHED
+    assert (root / "annotations/mini-chapter.yml").read_text(encoding="utf-8") == REFRESHED
+    assert "+++ b/annotations/timeline.yml" in out
+    assert "6 anchor(s) rewritten in 2 file(s) (3 annotation(s), 3 timeline event(s)" in err
+    assert "1 unplaced annotation(s) and 1 unplaced timeline anchor(s)" in err
+
+    assert {ident: (start, end) for ident, (start, end, _) in event_spans(root).items()} == \
+        {ident: (start, end) for ident, (start, end, _) in before.items()}  # exactly where they were
+    main(["check", "--root", str(root)])
+    err = capsys.readouterr().err
+    assert "3/4 timeline anchors placed, 1 unplaced" in err and "0 warning(s)" in err and "error: [lost]" in err
+
+
 def test_refresh_on_unchanged_text_changes_nothing(tmp_path, capsys):
-    root = project(tmp_path, ORIGINAL)
+    root = project(tmp_path, ORIGINAL, TIMELINE)
     assert main(["check", "--root", str(root), "--refresh"]) == 0
     assert (root / "annotations/mini-chapter.yml").read_text(encoding="utf-8") == LAYER
+    assert (root / "annotations/timeline.yml").read_text(encoding="utf-8") == TIMELINE
     assert "0 anchor(s) rewritten" in capsys.readouterr().err
 
 
@@ -124,6 +240,9 @@ def test_refresh_on_unchanged_text_changes_nothing(tmp_path, capsys):
     ("annotations:\n  - id: a\n    anchor:\n      quote: x", {"near": 7}, "annotations:\n  - id: a\n    anchor:\n      quote: x\n      near: 7\n"),
     # an existing near is replaced where it stands
     ("annotations:\n  - id: a\n    anchor:\n      near: 1\n      quote: x\n", {"near": 9}, "annotations:\n  - id: a\n    anchor:\n      near: 9\n      quote: x\n"),
+    # a timeline event's anchor, the same way; its comment stays
+    ("events:\n  - id: a\n    date: 1917\n    anchor: {quote: x}  # why\n", {"quote": "y", "near": 2},
+     "events:\n  - id: a\n    date: 1917\n    anchor: {quote: y, near: 2}  # why\n"),
 ])
 def test_rewrite_yaml_edits_values_in_place(source, values, expected):
     assert rewrite_yaml(source, {"a": values}) == expected
@@ -140,6 +259,11 @@ def test_rewrite_yaml_refuses_a_multi_line_value():
         """)
     with pytest.raises(ValueError, match="several lines"):
         rewrite_yaml(source, {"a": {"quote": "one"}})
+
+
+def test_rewrite_yaml_names_an_event_without_an_anchor_mapping():
+    with pytest.raises(ValueError, match='timeline event "a" has no anchor mapping'):
+        rewrite_yaml("events:\n  - id: a\n    anchor: x\n", {"a": {"near": 1}})
 
 
 @pytest.mark.real_text
