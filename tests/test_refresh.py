@@ -124,41 +124,11 @@ events:
     part: mini-chapter
 """
 
-TIMELINE_REFRESHED = """\
-# Invented events of the mini book.
-events:
-  - id: summons
-    date: "1928-01"
-    event: The commissar is summoned.
-    part: mini-chapter
-    anchor: {quote: was summoned to the Kremlyn, near: 2}  # the meeting itself
-  - id: report
-    date: "1928-02"
-    event: The commissar reports to Ivanov.
-    part: mini-chapter
-    anchor:
-      quote: wrote to Comrade Ivanov
-      prefix: Afterwards the commissar
-      near: 3
-  - id: kept
-    date: 1929
-    event: Ivanov keeps the letter.
-    part: mini-chapter
-    anchor:
-      # the years he kept it, not the letter
-      quote: "for many years"
-      suffix: though he was told
-      near: 4
-  - id: lost
-    date: 1930
-    event: The commissar is heard of no more.
-    part: mini-chapter
-    anchor: {quote: the commissar, prefix: Later}
-  - id: unanchored
-    date: 1931
-    event: Nothing in the text.
-    part: mini-chapter
-"""
+# What --refresh makes of it: three anchors' values, and nothing else.
+TIMELINE_REFRESHED = (
+    TIMELINE.replace("{quote: was summoned to the Kremlin}", "{quote: was summoned to the Kremlyn, near: 2}")
+    .replace("      prefix: Later the commissar\n", "      prefix: Afterwards the commissar\n      near: 3\n")
+    .replace("      suffix: although he was told\n", "      suffix: though he was told\n      near: 4\n"))
 
 GLOSSARY = "terms:\n  - id: vozhd\n    term: vozhd\n    short: The leader.\n"
 
@@ -266,15 +236,29 @@ def test_rewrite_yaml_names_an_event_without_an_anchor_mapping():
         rewrite_yaml("events:\n  - id: a\n    anchor: x\n", {"a": {"near": 1}})
 
 
+def anchored(edition, slug: str, tm) -> dict:
+    """Annotation and event id -> the paragraph and words it is placed on: where `heavy_edit` changes words."""
+    from annotated_reader.anchor import PARAGRAPH
+    from test_reanchoring import Placed, _plain, placements
+
+    found = placements(edition, slug, tm)
+    for event, match in edition.place(slug, tm).events:
+        left, right = tm.text.rfind(PARAGRAPH, 0, match.start) + 1, tm.text.find(PARAGRAPH, match.end)
+        found[f"event:{event.id}"] = Placed(_plain(tm.text[left:right]), tm.text[match.start:match.end])
+    return found
+
+
 @pytest.mark.real_text
 def test_refresh_heals_the_real_layer_after_a_corrected_edition(real_import, tmp_path):
-    """Heavier edits of the real text, then --refresh on a copy of the layer: the same places, no warnings left."""
+    """Heavier edits of the real text, then --refresh on a copy of the layer (annotations and timeline):
+    the same places, no warnings left, orphans untouched."""
     import shutil
     from pathlib import Path
 
     from annotated_reader.edition import Edition
+    from annotated_reader.model import Event
     from annotated_reader.refresh import refresh
-    from test_reanchoring import heavy_edit, original_page, page, placements
+    from test_reanchoring import heavy_edit, original_page, page
 
     root = Path(__file__).resolve().parents[1]
     out_dir, _ = real_import
@@ -284,12 +268,16 @@ def test_refresh_heals_the_real_layer_after_a_corrected_edition(real_import, tmp
     edit, pages = heavy_edit(seed=13), {}
     for part in edition.book.parts:
         markdown = (out_dir / f"{part.slug}.md").read_text(encoding="utf-8")
-        edited, _ = edit(part.slug, markdown, placements(edition, part.slug, original_page(markdown)))
+        edited, _ = edit(part.slug, markdown, anchored(edition, part.slug, original_page(markdown)))
         pages[part.slug] = page(edited)
     before = {slug: edition.place(slug, tm) for slug, tm in pages.items()}
-    warned = {ann.id for p in before.values() for ann, m in p.matches if m.changed}
-    done = refresh(tmp_path, pages, edition.layer.annotations())
-    assert len(warned) >= 40 and {r.annotation.id for r in done.rewrites} | {p.id for p in done.problems} == warned
+    warned = {("ann", a.id) for p in before.values() for a, m in p.matches if m.changed}
+    warned |= {("event", e.id) for p in before.values() for e, m in p.events if m.changed}
+    done = refresh(tmp_path, pages, [*edition.layer.annotations(), *edition.layer.events])
+    rewritten = {("event" if isinstance(r.record, Event) else "ann", r.record.id) for r in done.rewrites}
+    refused = {("event" if p.file.endswith("timeline.yml") else "ann", p.id) for p in done.problems}
+    assert len(warned) >= 40 and sum(kind == "event" for kind, _ in rewritten) >= 5
+    assert rewritten | refused == warned and not rewritten & refused
     changed_lines = sum(1 for d in done.diffs.values() for line in d.splitlines() if line[:1] in "+-" and line[:3] not in ("+++", "---"))
     assert changed_lines <= 4 * len(done.rewrites)  # a quote, a prefix/suffix and a near per anchor: nothing else
 
@@ -299,3 +287,6 @@ def test_refresh_heals_the_real_layer_after_a_corrected_edition(real_import, tmp
         assert [p.id for p in after.problems if p.severity == "warning"] == [p.id for p in done.problems if p.file.endswith(f"{slug}.yml")]
         assert {a.id: (m.start, m.end) for a, m in after.matches} == {a.id: (m.start, m.end) for a, m in before[slug].matches}
         assert [o.id for o in after.orphans] == [o.id for o in before[slug].orphans]  # listed, never rewritten
+        # events: exactly where they were; still on changed text only where refresh refused; orphans stay orphans
+        assert {e.id: (m.start, m.end) for e, m in after.events} == {e.id: (m.start, m.end) for e, m in before[slug].events}
+        assert {e.id for e, m in after.events if m.changed} == {i for kind, i in refused if kind == "event"} & {e.id for e, _ in after.events}
