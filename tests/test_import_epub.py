@@ -4,9 +4,11 @@ The EPUBs are written by bookforms/epub.py from the paragraph-text import, in
 three variants (EPUB 3 with typed note references, plain links, EPUB 2 with an
 NCX only), so the same book must come back: the same Markdown parts, the same
 Illustrations page, every note linked by following its link. Broken EPUBs
-(DRM, truncated, a missing spine item, zero bytes) give one clear problem and
-write nothing. On the real book (READER_SOURCE) the placements of all
-annotations are compared with the paragraph text's.
+(DRM, truncated, a missing spine document or table of contents, zero bytes)
+give one clear problem and write nothing; an EPUB that only lacks an image, a
+font or a stylesheet imports the same Markdown, with a warning naming the file.
+On the real book (READER_SOURCE) the placements of all annotations are
+compared with the paragraph text's.
 """
 from __future__ import annotations
 
@@ -187,13 +189,78 @@ def test_truncated_epub(mini_book, tmp_path):
     assert "truncated" in problems[0].message and "again" in problems[0].hint
 
 
-def test_missing_spine_item(mini_book, tmp_path):
-    missing = _rewrite(mini_book.form("epub", variant="epub2"), tmp_path / "book.epub",
-                       lambda name, data: None if name.endswith("04-salt-tax.xhtml") else data)
+@pytest.mark.parametrize("variant", ["epub2", "epub3"])
+def test_missing_spine_item(mini_book, tmp_path, variant):
+    """A missing XHTML document holds text: refused, at the manifest line that lists it, with how to fix it."""
+    missing = _rewrite(mini_book.form("epub", variant=variant), tmp_path / "book.epub",
+                       lambda name, data: None if name.endswith(("04-salt-tax.xhtml", "plate.png")) else data)
     problems, written = _failed(missing, tmp_path, mini_book.profile_path)
-    assert [p.id for p in problems] == ["epub-missing-file"] and written == []
+    assert [p.id for p in problems] == ["epub-missing-file"] and written == []  # the image alone would pass
     assert '"OEBPS/text/04-salt-tax.xhtml"' in problems[0].message
+    assert "holds text" in problems[0].hint and "download or copy the EPUB again" in problems[0].hint
     assert problems[0].file == f"{missing}/OEBPS/content.opf"
+    with zipfile.ZipFile(missing) as archive:
+        opf = archive.read("OEBPS/content.opf").decode().split("\n")
+    assert 'href="text/04-salt-tax.xhtml"' in opf[problems[0].line - 1]
+
+
+# -- a copy that lacks a file the text does not need: imported, with a warning naming it -------------
+
+@pytest.mark.parametrize("variant, lacking, members", [
+    ("epub3", "image", ["images/plate.png"]),
+    ("epub2", "image", ["images/plate.png"]),
+    ("plain", "font,css", ["styles/book.css", "fonts/serif.otf"]),
+    ("epub2", "font,css,image", ["styles/book.css", "images/plate.png", "fonts/serif.otf"])])
+def test_a_missing_image_font_or_stylesheet_is_only_a_warning(mini_book, variant, lacking, members):
+    complete = mini_book.form("epub", variant=variant, font=True)
+    lacks = mini_book.form("epub", variant=variant, font=True, lacking=lacking)
+    with zipfile.ZipFile(complete) as whole, zipfile.ZipFile(lacks) as part:
+        assert {f"OEBPS/{m}" for m in members} <= set(whole.namelist()) - set(part.namelist())
+        assert whole.read("OEBPS/content.opf") == part.read("OEBPS/content.opf")  # still listed
+    copy, result = import_form(lacks, mini_book.profile)
+    _, reference = import_form(complete, mini_book.profile)
+    assert copy.errors == [] and result.problems == []
+    markdown = [name for name in reference.files if name.endswith(".md")]
+    assert markdown and all(result.files[name] == reference.files[name] for name in markdown)
+    assert [(p.severity, p.id, p.file) for p in copy.problems] == [
+        ("warning", "epub-missing-resource", f"{lacks}/OEBPS/{m}") for m in members]
+    assert all(f'"OEBPS/{m}"' in p.message and "not needed" in p.message for p, m in zip(copy.problems, members))
+
+
+def test_the_import_report_and_summary_name_the_missing_image(mini_book, tmp_path, capsys):
+    import json
+
+    from annotated_reader.cli import main
+
+    source = tmp_path / "book.epub"
+    source.write_bytes(mini_book.form("epub", variant="epub3", lacking="image").read_bytes())
+    out = tmp_path / "out"
+    code = main(["import", str(source), "--profile", str(mini_book.profile_path), "--out", str(out)])
+    printed = capsys.readouterr()
+    assert code == 0, printed.err
+    assert f"warning: {source}/OEBPS/images/plate.png: " in printed.out and "not needed" in printed.out
+    report = json.loads((out / "import-report.json").read_text(encoding="utf-8"))
+    assert [(w["file"], w["id"]) for w in report["form"]["warnings"]] == [
+        (f"{source}/OEBPS/images/plate.png", "epub-missing-resource")]
+    for name in MD_FILES:
+        assert (out / name).read_text(encoding="utf-8") == mini_book.result.files[name], name
+
+
+@pytest.mark.parametrize("variant, member, needed", [
+    ("epub3", "OEBPS/nav.xhtml", True),  # the table of contents the import reads
+    ("epub2", "OEBPS/toc.ncx", True),  # EPUB 2: the NCX is the table of contents
+    ("epub3", "OEBPS/toc.ncx", False)])  # EPUB 3 reads the nav: its NCX is not needed
+def test_a_missing_table_of_contents_is_an_error_only_where_it_is_read(mini_book, tmp_path, variant, member, needed):
+    missing = _rewrite(mini_book.form("epub", variant=variant), tmp_path / "book.epub",
+                       lambda name, data: None if name == member else data)
+    copy, result = import_form(missing, mini_book.profile)
+    if needed:
+        assert [(p.id, p.severity) for p in copy.problems] == [("epub-missing-file", "error")]
+        assert f'"{member}"' in copy.problems[0].message and "table of contents" in copy.problems[0].hint
+        assert copy.problems[0].file == f"{missing}/OEBPS/content.opf"
+    else:
+        assert [(p.id, p.file) for p in copy.problems] == [("epub-missing-resource", f"{missing}/{member}")]
+        assert result.problems == [] and result.files["winter-roads.md"] == mini_book.result.files["winter-roads.md"]
 
 
 def test_spine_item_not_in_the_manifest(mini_book, tmp_path):
@@ -272,6 +339,17 @@ def test_real_epub_same_parts_words_and_notes(real_book, variant):
     different = [name for name in real_book.result.files if name.endswith(".md")
                  and result.files.get(name) != real_book.result.files[name]]
     assert different == []
+
+
+@pytest.mark.real_text
+def test_real_epub_without_its_image_imports_byte_identical(real_book):
+    copy, result = real_book.import_form("epub", variant="epub3", lacking="image")
+    _, complete = real_book.import_form("epub", variant="epub3")
+    assert copy.errors == [] and result.errors == []
+    assert [(p.id, p.file.rsplit("/", 2)[1:]) for p in copy.problems] == [
+        ("epub-missing-resource", ["images", "plate.png"])]
+    markdown = [name for name in complete.files if name.endswith(".md")]
+    assert len(markdown) == 16 and [n for n in markdown if result.files[n] != complete.files[n]] == []
 
 
 @pytest.mark.real_text

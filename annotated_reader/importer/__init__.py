@@ -95,6 +95,10 @@ def form_report(copy: FormText, detected: bool, plain: dict | None = None) -> di
         report["joins"] = dict(copy.joins)
     if copy.repairs:
         report["repairs"] = list(copy.repairs)
+    warnings = [p for p in copy.problems if p.severity == "warning"]  # e.g. an EPUB's missing image or font
+    if warnings:
+        report["warnings"] = [{"file": p.file, "line": p.line, "col": p.col, "id": p.id, "message": p.message}
+                              for p in warnings]
     if plain is not None:
         report["unlinked_notes"] = plain["unlinked_notes"]
         report["numbers_not_markers"] = plain["not_markers"]  # glued digits the sequence rules out

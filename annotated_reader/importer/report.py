@@ -82,6 +82,8 @@ def format_report(report: dict) -> str:
         if form.get("unlinked_notes"):
             rows.append(f"notes whose plain-digit marker could not be told from the text: "
                         f"{len(form['unlinked_notes'])} (see import-report.json)")
+        for warning in form.get("warnings", []):
+            rows.append(f"warning: {warning['file']}: {warning['message']}")
         rows.append("")
     rows.append(f"{'part':<28} {'paragraphs':>10} {'words':>9} {'notes':>7}")
     for part in report["parts"]:

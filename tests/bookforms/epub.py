@@ -14,6 +14,12 @@ an NCX. Variants:
 - ``epub2``: EPUB 2 (XHTML 1.1, NCX only, no nav document), plain links, notes
   without back-links, plates as <div class="figure"> with a caption paragraph.
 
+Options for readers' damaged copies: ``font=True`` embeds a font (manifest
+item, ``@font-face`` in the stylesheet); ``lacking="image,css"`` leaves those
+files (``image``, ``font``, ``css``, or a member path under OEBPS/) out of the zip
+while the manifest still lists them, as a converter that strips images does.
+Without options the output is the plain publisher's EPUB.
+
 The zip is written with zipfile, `mimetype` first and stored. Only ever
 written into tmp folders at test time: the real book's EPUB is never committed.
 """
@@ -37,18 +43,30 @@ ACKNOWLEDGMENTS = ("The author thanks the keepers of the toll-house ledgers, who
                    "and the readers who found the mistakes that remain.")
 
 
+LACKABLE = {"image": "images/plate.png", "font": "fonts/serif.otf", "css": "styles/book.css"}
+
+
 def make(result: ImportResult, profile: Profile, out_dir: Path, *, variant: str = "epub3",
-         name: str = "book.epub") -> Path:
-    """Write the book as an EPUB into `out_dir`/`name` and return its path."""
+         name: str = "book.epub", font: bool = False, lacking: str = "") -> Path:
+    """Write the book as an EPUB into `out_dir`/`name` and return its path.
+
+    `font` embeds a font; `lacking` ("image,font,css" or paths under OEBPS/)
+    names files the manifest lists but the zip leaves out.
+    """
     if variant not in VARIANTS:
         raise ValueError(f"variant must be one of {VARIANTS}")
-    book = _Book(result, profile, variant)
+    book = _Book(result, profile, variant, font)
+    files = book.files()
+    left_out = {LACKABLE.get(word.strip(), word.strip()) for word in lacking.split(",") if word.strip()}
+    if left_out - set(files):
+        raise ValueError(f"lacking names files this EPUB does not have: {sorted(left_out - set(files))}")
     path = out_dir / name
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(zipfile.ZipInfo("mimetype"), "application/epub+zip", compress_type=zipfile.ZIP_STORED)
         archive.writestr("META-INF/container.xml", CONTAINER)
-        for file_name, content in book.files().items():
-            archive.writestr(f"OEBPS/{file_name}", content)
+        for file_name, content in files.items():
+            if file_name not in left_out:
+                archive.writestr(f"OEBPS/{file_name}", content)
     return path
 
 
@@ -69,8 +87,8 @@ def png() -> bytes:
 
 
 class _Book:
-    def __init__(self, result: ImportResult, profile: Profile, variant: str):
-        self.result, self.profile, self.variant = result, profile, variant
+    def __init__(self, result: ImportResult, profile: Profile, variant: str, font: bool = False):
+        self.result, self.profile, self.variant, self.font = result, profile, variant, font
         self.epub3 = variant != "epub2"
         self.typed = variant == "epub3"
         self.docs = [(f"text/{k + 1:02d}-{part.spec.slug}.xhtml", part) for k, part in enumerate(result.parts)]
@@ -240,6 +258,8 @@ class _Book:
         items = ['<item id="ncx" href="toc.ncx" media-type="application/x-dtbncx+xml"/>',
                  '<item id="css" href="styles/book.css" media-type="text/css"/>',
                  '<item id="plate" href="images/plate.png" media-type="image/png"/>']
+        if self.font:
+            items.append('<item id="font" href="fonts/serif.otf" media-type="font/otf"/>')
         if self.epub3:
             items.append('<item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>')
         for k, path in enumerate(documents):
@@ -262,6 +282,10 @@ class _Book:
         if self.epub3:
             files["nav.xhtml"] = self.nav()
         files["styles/book.css"] = "body { font-family: serif; } sup { font-size: 0.7em; }\n"
+        if self.font:
+            files["styles/book.css"] = ('@font-face { font-family: "Book Serif"; src: url(../fonts/serif.otf); }\n'
+                                        + files["styles/book.css"].replace("serif;", '"Book Serif", serif;'))
+            files["fonts/serif.otf"] = b"OTTO" + bytes(60)  # a font's signature: the import never reads it
         files["images/plate.png"] = png()
         files["content.opf"] = self.opf(documents)
         return files

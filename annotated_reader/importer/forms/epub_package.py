@@ -1,10 +1,16 @@
 """EPUB package: the zip container, DRM, and what EbookLib reads of the OPF (spine, nav or NCX, metadata).
 
 Every way a file can fail to be a readable EPUB — empty, not a zip, a zip
-cut short, DRM, no container, a file the manifest lists but the zip lacks, a
-spine item the manifest lacks — is a Problem that says so and how to get a
+cut short, DRM, no container, a document the manifest lists but the zip lacks,
+a spine item the manifest lacks — is a Problem that says so and how to get a
 good copy; EbookLib's own exceptions never reach the user. Each document is
 parsed with lxml as stored, so every element keeps its source line.
+
+Readers' EPUBs often lack a file the import never reads: an image or a font
+a conversion tool stripped, a stylesheet a partial sync left behind. The text
+is all in the XHTML documents, so such a file is only a warning naming it;
+a missing XHTML document (it holds text), or the nav or NCX the import reads,
+is still an error.
 """
 from __future__ import annotations
 
@@ -17,6 +23,7 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from urllib.parse import unquote
 
+from ebooklib import epub
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -117,12 +124,10 @@ def _drm(archive: zipfile.ZipFile, names: set[str]) -> str:
 
 def _load(data: bytes, name: str, problems: list[Problem]) -> Package | None:
     """EbookLib's reading of the package: the spine's XHTML documents parsed, the nav (or NCX) flattened."""
-    from ebooklib import epub
-
-    reader = epub.EpubReader(BytesIO(data), {"ignore_ncx": True})
+    reader = _LenientReader(data)
     try:
         book = reader.load()
-    except KeyError as error:
+    except KeyError as error:  # the package itself (the OPF) is missing
         missing = re.search(r"named '([^']+)'", str(error))
         path = missing.group(1) if missing else str(error)
         problems.append(Problem(f"{name}/{reader.opf_file or 'META-INF/container.xml'}", 1, 1, (
@@ -130,9 +135,12 @@ def _load(data: bytes, name: str, problems: list[Problem]) -> Package | None:
             "The EPUB is incomplete: download or copy it again.", "epub-missing-file"))
         return None
     except Exception as error:  # EbookLib raises many kinds on a malformed package; none is a bug of ours
-        problems.append(Problem(f"{name}/{reader.opf_file or 'META-INF/container.xml'}", 1, 1, (
-            f"the EPUB's package cannot be read: {error}"),
-            "Check the EPUB with epubcheck, or download it again.", "epub-package"))
+        if not _missing_files(reader, name, problems):  # else an empty stand-in for the nav or NCX broke it
+            problems.append(Problem(f"{name}/{reader.opf_file or 'META-INF/container.xml'}", 1, 1, (
+                f"the EPUB's package cannot be read: {error}"),
+                "Check the EPUB with epubcheck, or download it again.", "epub-package"))
+        return None
+    if _missing_files(reader, name, problems):
         return None
     opf_dir = reader.opf_dir
     where = f"{name}/{reader.opf_file}"
@@ -166,6 +174,85 @@ def _load(data: bytes, name: str, problems: list[Problem]) -> Package | None:
                 doc.ids.setdefault(element.get("name"), element)
     metadata = dict(book.metadata.get(epub.NAMESPACES["DC"]) or {})
     return Package(docs, nav_entries(book.toc or [], opf_dir), metadata, reader.opf_file, nav_path)
+
+
+class _LenientReader(epub.EpubReader):
+    """EbookLib's reader, lending an empty stand-in for each file the manifest lists but the zip lacks.
+
+    EbookLib reads every manifest item while loading and stops at the first one
+    missing (KeyError); this one goes on and lists them in `missing` (zip paths,
+    in manifest order), so `_missing_files` decides which the import needed.
+    The container and the OPF are read as before: without them there is no package.
+    """
+
+    def __init__(self, data: bytes):
+        super().__init__(BytesIO(data), {"ignore_ncx": True})
+        self.missing: list[str] = []
+
+    def read_file(self, name: str) -> bytes:
+        try:
+            return super().read_file(name)
+        except KeyError:
+            path = posixpath.normpath(name)
+            if path in ("META-INF/container.xml", posixpath.normpath(self.opf_file or ".")):
+                raise
+            if path not in self.missing:
+                self.missing.append(path)
+            return b""
+
+
+def _missing_files(reader: _LenientReader, name: str, problems: list[Problem]) -> bool:
+    """A problem for each file the zip lacks; True if one of them was needed (an error), else only warnings.
+
+    Needed: an XHTML document (it holds text), or the table of contents the
+    import reads (the nav; the NCX when there is no nav). Anything else — an
+    image, a font, a stylesheet — only leaves the book's look, never its text.
+    """
+    items = {posixpath.normpath(posixpath.join(reader.opf_dir, item.file_name or "")): item
+             for item in reader.book.get_items()}
+    has_nav = any(isinstance(item, epub.EpubNav) for item in items.values())
+    opf = f"{name}/{reader.opf_file}"
+    needed = False
+    for path in reader.missing:
+        item = items.get(path)
+        media_type = (item.media_type if item is not None else "") or "unknown type"
+        listed = f'the EPUB lists "{path}" in its package, but the archive does not contain it'
+        if item is None or "html" in media_type or isinstance(item, epub.EpubNcx) and not has_nav:
+            needed = True
+            toc = isinstance(item, (epub.EpubNav, epub.EpubNcx))
+            why = ("It is the book's table of contents, which the import reads to find the chapters"
+                   if toc else "It holds text of the book, so the import cannot go on without it")
+            problems.append(Problem(opf, _manifest_line(reader, path), 1, listed, (
+                f"{why}: download or copy the EPUB again, or export it again from the tool that made it."),
+                "epub-missing-file"))
+            continue
+        problems.append(Problem(f"{name}/{path}", 1, 1, (
+            f"{listed}: {_kind(media_type)} ({media_type}), not needed for the text, which is all in the "
+            "XHTML documents"), "The import went on without it; nothing of the text is lost.",
+            "epub-missing-resource", "warning"))
+    return needed
+
+
+def _kind(media_type: str) -> str:
+    """What a missing non-text file is, for the warning: an image, a font, a stylesheet ..."""
+    if media_type.startswith("image/"):
+        return "an image"
+    if media_type.startswith("font/") or any(w in media_type for w in ("font", "opentype", "woff")):
+        return "a font"
+    if media_type == "text/css":
+        return "a stylesheet"
+    if "ncx" in media_type:
+        return "the EPUB 2 table of contents, which the nav document replaces"
+    return "a file"
+
+
+def _manifest_line(reader: _LenientReader, path: str) -> int:
+    """The OPF line of the manifest item for `path` (1 if not found)."""
+    for element in reader.container.iter("{*}item"):
+        href = element.get("href") or ""
+        if posixpath.normpath(posixpath.join(reader.opf_dir, unquote(href))) == path:
+            return element.sourceline or 1
+    return 1
 
 
 def nav_entries(toc: list, opf_dir: str) -> list[tuple[str, str, str | None, int, tuple[int, ...]]]:
