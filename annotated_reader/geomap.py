@@ -186,6 +186,12 @@ class Outlines:
 
 def outlines(frame: Frame, atlas: Path, tolerance_px: float = 0.8, decimals: int = 0) -> Outlines:
     """Land and borders clipped to `frame`, simplified to at most `tolerance_px` of the drawing."""
+    return _outlines(frame, atlas, tolerance_px, decimals)
+
+
+@lru_cache(maxsize=64)
+def _outlines(frame: Frame, atlas: Path, tolerance_px: float, decimals: int) -> Outlines:
+    """Kept per frame for the process: a `mkdocs serve` rebuild draws the same maps again."""
     level = 4.0 ** math.floor(math.log(tolerance_px / frame.scale, 4))  # a few levels serve every frame of a build
     land, borders = _simplified(atlas, level)
     rect = (frame.x0, frame.y0, frame.x1, frame.y1)
@@ -202,9 +208,13 @@ def _simplified(atlas: Path, tolerance: float) -> tuple[np.ndarray, object]:
     whole = extent_frame(1000)
     rect = (whole.x0, whole.y0, whole.x1, whole.y1)
     near = _meets(boxes, rect)
-    tolerances = np.where(near, tolerance, tolerance * 50)  # arcs off the map only keep their polygons closed
-    lines = np.array([shapely.linestrings(a) for a in arcs], dtype=object)
-    simple = [shapely.get_coordinates(g) for g in shapely.simplify(lines, tolerances)]
+    on_map = [p for p, meets in zip(land, _meets(land_boxes, rect)) if meets]
+    # Only the arcs these polygons and the borders near the map use (a quarter of the atlas's arcs);
+    # each arc is simplified on its own, so leaving the others out changes none of these.
+    used = sorted({i if i >= 0 else ~i for polygon in on_map for r in polygon for i in r} | {i for i in borders if near[i]})
+    tolerances = np.where(near[used], tolerance, tolerance * 50)  # arcs off the map only keep their polygons closed
+    lines = np.array([shapely.linestrings(arcs[i]) for i in used], dtype=object)
+    simple: dict[int, np.ndarray] = dict(zip(used, (shapely.get_coordinates(g) for g in shapely.simplify(lines, tolerances))))
 
     def ring(indexes: list[int]) -> np.ndarray | None:
         pieces = [simple[i] if i >= 0 else simple[~i][::-1] for i in indexes]
@@ -212,7 +222,7 @@ def _simplified(atlas: Path, tolerance: float) -> tuple[np.ndarray, object]:
         return coords if len(coords) >= 4 else None
 
     polygons = []
-    for polygon in (p for p, meets in zip(land, _meets(land_boxes, rect)) if meets):
+    for polygon in on_map:
         shell, *holes = [ring(r) for r in polygon]
         if shell is not None:
             polygons.append(shapely.make_valid(shapely.Polygon(shell, [h for h in holes if h is not None])))
@@ -221,30 +231,39 @@ def _simplified(atlas: Path, tolerance: float) -> tuple[np.ndarray, object]:
 
 
 def _path(geometry, frame: Frame, decimals: int, close: bool) -> str:
-    """Compact SVG path data: absolute move, then relative steps from rounded points (no drift)."""
-    out = []
+    """Compact SVG path data: absolute move, then relative steps from rounded points (no drift).
+
+    Every ring and line of the geometry is rounded and differenced in one numpy pass (a map's
+    thousands of small rings cost more in per-ring numpy calls than in arithmetic)."""
+    lines = []
     for part in _flat(geometry):
         if part.geom_type == "Polygon":
-            lines = [part.exterior, *part.interiors]
+            lines.extend([part.exterior, *part.interiors])
         elif part.geom_type == "LineString":
-            lines = [part]
-        else:
+            lines.append(part)
+    if not lines:
+        return ""
+    coords, line_of = shapely.get_coordinates(np.array(lines, dtype=object), return_index=True)
+    pts = np.column_stack(((coords[:, 0] - frame.x0) * frame.scale, (frame.y1 - coords[:, 1]) * frame.scale))
+    pts = np.round(pts, decimals)
+    if decimals == 0:
+        pts = pts.astype(int)
+    steps = np.diff(pts, axis=0)
+    keep = (steps != 0).any(axis=1) & (line_of[1:] == line_of[:-1])  # a step within one line that moves
+    kept = steps[keep]
+    counts = np.bincount(line_of[1:][keep], minlength=len(lines))
+    ends = np.cumsum(counts)
+    firsts = np.searchsorted(line_of, np.arange(len(lines)))  # each line's first point (lines may be empty)
+    number = str if decimals == 0 else _num
+    tokens = [number(v) for v in kept.ravel().tolist()]
+    starts = pts[np.minimum(firsts, len(pts) - 1)].tolist()
+    out = []
+    for i, count in enumerate(counts.tolist()):
+        if count < (2 if close else 1):
             continue
-        for line in lines:
-            coords = shapely.get_coordinates(line)
-            if len(coords) < 2:
-                continue
-            pts = np.column_stack(((coords[:, 0] - frame.x0) * frame.scale, (frame.y1 - coords[:, 1]) * frame.scale))
-            pts = np.round(pts, decimals)
-            if decimals == 0:
-                pts = pts.astype(int)
-            steps = np.diff(pts, axis=0)
-            keep = (steps != 0).any(axis=1)
-            steps = steps[keep]
-            if len(steps) < (2 if close else 1):
-                continue
-            out.append(f"M{_num(pts[0][0])} {_num(pts[0][1])}l" + " ".join(f"{_num(dx)} {_num(dy)}" for dx, dy in steps)
-                       + ("z" if close else ""))
+        end = int(ends[i])
+        x, y = starts[i]
+        out.append(f"M{number(x)} {number(y)}l" + " ".join(tokens[2 * (end - count):2 * end]) + ("z" if close else ""))
     return "".join(out).replace(" -", "-")
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import jsonschema
+import jsonschema_rs
 
 from .model import (MAX_QUOTE_WORDS, Anchor, Annotation, Event, Layer, Part, PartLayer, Person, Place, Term)
 from .places import check_places, place_records
@@ -38,6 +39,25 @@ def schema(name: str) -> dict:
 def _validator(kind: str) -> jsonschema.Draft202012Validator:
     """One per kind and process: a part file each time would re-read and re-check the schema 15 times a build."""
     return jsonschema.Draft202012Validator(schema(kind))
+
+
+@lru_cache(maxsize=None)
+def _quick_validator(kind: str) -> jsonschema_rs.Draft202012Validator:
+    """The same schema in jsonschema-rs (Rust), a hundred times faster: it only says whether a file is valid.
+
+    Only its "valid" is trusted; a file it rejects (or data it cannot take) is checked again by
+    `_validator`, whose errors carry the paths our messages are made of. It never passes what
+    jsonschema would reject: the schemas' patterns are plain character classes, and where the two
+    regex engines differ (Python's `$` also matches before a final newline) Rust's is the stricter.
+    """
+    return jsonschema_rs.Draft202012Validator(schema(kind))
+
+
+def _quickly_valid(data: Any, kind: str) -> bool:
+    try:
+        return _quick_validator(kind).is_valid(data)
+    except Exception:  # a value JSON has no type for (e.g. a YAML date): let jsonschema judge it
+        return False
 
 
 def quote_words(quote: str) -> int:
@@ -111,6 +131,8 @@ def _validate(doc: YamlDoc, kind: str, problems: list[Problem]) -> bool:
     if doc.data is None:
         problems.append(Problem(doc.file, 1, 1, "the file is empty.", f"See docs/contributing.md for the {kind} file format."))
         return False
+    if _quickly_valid(doc.data, kind):  # most files: no errors to explain
+        return True
     errors = sorted(_validator(kind).iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path)))
     for error in errors:
         problems.append(_schema_problem(doc, error))

@@ -10,9 +10,13 @@ import hashlib
 import json
 import logging
 import os
-import threading
+import pickle
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
+from jinja2 import BytecodeCache
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
@@ -33,7 +37,26 @@ _serving = {"on": False}  # survives on_config's reset: on_startup runs once per
 _part_cache: dict = {}  # decorated parts by the digest of their inputs: a `mkdocs serve` rebuild redoes only what changed
 _converted: dict = {}  # part src_uri -> (digest of its Markdown, HTML, toc), while serving
 _indexed: dict = {}  # part url -> (digest of its page, its search documents), while serving
-_indexing: dict = {}  # the thread writing the search index after a serve build
+_indexing: dict = {}  # the process writing the search index after a serve build
+
+
+class _CompiledTemplates(BytecodeCache):
+    """The theme's templates compiled once per `mkdocs serve`: MkDocs makes a new Jinja environment for
+    every rebuild, and compiling Material's templates again was a fifth of a rebuild. Jinja checks each
+    entry against its template's source, so an edited template is compiled again."""
+
+    def __init__(self):
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+_compiled = _CompiledTemplates()
 
 
 def on_startup(command, dirty):
@@ -42,8 +65,7 @@ def on_startup(command, dirty):
 
 
 def on_config(config):
-    if _indexing.get("thread"):  # the last serve build's search index is written before this build starts
-        _indexing.pop("thread").join()
+    _stop_indexing()
     root = Path(config.config_file_path).parent
     try:
         options = Options(**(config.extra.get("reader") or {}))
@@ -156,6 +178,8 @@ on_page_context = CombinedEvent(_fill_reference_page, _put_back_triggers)
 
 def on_env(env, config, files):
     _state["files"] = files
+    if _serving["on"]:
+        env.bytecode_cache = _compiled
     return env
 
 
@@ -178,15 +202,12 @@ def on_post_build(config):
         with edition.timed("minify"):
             minify_own_assets(Path(config.docs_dir), Path(config.site_dir))
 
-    def index():
-        write_index(Path(config.site_dir), documents + layer_documents(edition, urls), synonyms(edition), titles)
-
-    if _serving["on"]:  # the browser reloads now; the search index follows a moment later
-        _indexing["thread"] = threading.Thread(target=index, name="reader-search-index", daemon=True)
-        _indexing["thread"].start()
-    else:
-        with edition.timed("search"):  # before the archive, which must hold it
-            index()
+    with edition.timed("search"):
+        args = (Path(config.site_dir), documents + layer_documents(edition, urls), synonyms(edition), titles)
+        if _serving["on"]:  # the browser reloads now; the search index follows a moment later
+            _start_indexing(args)
+        else:  # before the archive, which must hold it
+            write_index(*args)
     if not _serving["on"]:
         archive = offline_archive(Path(config.site_dir), _archive_name(config), _state["epoch"])
         log.info(f"annotated-reader: wrote the offline archive {archive}")
@@ -209,6 +230,36 @@ def on_serve(server, config, builder):
     server.watch(str(root / "annotations"))
     server.watch(str(root / "profiles"))
     return server
+
+
+# The child of _start_indexing: reads the arguments of write_index from the file it is given.
+_INDEX_CHILD = ("import os, pickle, sys\n"
+                "from annotated_reader.search import write_index\n"
+                "with open(sys.argv[1], 'rb') as f:\n    args = pickle.load(f)\n"
+                "os.remove(sys.argv[1])\n"
+                "write_index(*args)\n")
+
+
+def _start_indexing(args: tuple) -> None:
+    """Write the search index in a process of its own while serving: it runs beside the next steps
+    (on the other core, without holding the GIL), and a rebuild that starts before it is done stops
+    it instead of waiting for an index it makes obsolete. A plain child (not multiprocessing, whose
+    spawned children run the parent's main script again) given its arguments in a file."""
+    fd, path = tempfile.mkstemp(prefix="reader-index-", suffix=".pickle")
+    with os.fdopen(fd, "wb") as f:
+        pickle.dump(args, f, protocol=pickle.HIGHEST_PROTOCOL)
+    _indexing["process"] = subprocess.Popen([sys.executable, "-c", _INDEX_CHILD, path], stdin=subprocess.DEVNULL)
+    _indexing["arguments"] = path
+
+
+def _stop_indexing() -> None:
+    """Stop the last serve build's index process, if it still runs (this build writes a new index)."""
+    process = _indexing.pop("process", None)
+    if process is not None:
+        if process.poll() is None:
+            process.terminate()
+        process.wait()
+        Path(_indexing.pop("arguments")).unlink(missing_ok=True)  # when it was stopped before reading them
 
 
 def _pin_build_date(root: Path, docs_dir: Path) -> int:
