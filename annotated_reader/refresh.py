@@ -22,7 +22,7 @@ from pathlib import Path
 
 import yaml
 
-from .anchor import SEAM, Match, match_quote, normalize, normalize_context, normalize_quote
+from .anchor import SEAM, Match, Normalized, match_quote, normalize, normalize_context, normalize_quote
 from .load import quote_words
 from .model import MAX_QUOTE_WORDS, Anchor, Annotation, Event, Place
 from .problems import Problem
@@ -49,13 +49,14 @@ class Refresh:
     problems: list[Problem] = field(default_factory=list)
 
 
-def rewrite_for(record: Anchored, tm: TextMap) -> Rewrite | Problem | None:
+def rewrite_for(record: Anchored, tm: TextMap, norm: Normalized | None = None) -> Rewrite | Problem | None:
     """The anchor rewritten to the current text of its page, or why it cannot be; None: nothing to do
-    (no anchor, placed as written, or not placed at all: an orphan is never rewritten)."""
+    (no anchor, placed as written, or not placed at all: an orphan is never rewritten).
+    `norm`: `normalize(tm.reading)`, when the caller has it already (once per part, not per anchor)."""
     anchor = record.anchor
     if anchor is None:
         return None
-    norm = normalize(tm.reading)
+    norm = normalize(tm.reading) if norm is None else norm
     placed = match_quote(norm, anchor)
     if not isinstance(placed, Match) or not placed.changed:
         return None
@@ -105,11 +106,14 @@ def refresh(root: Path, pages: dict[str, TextMap], records: list[Anchored], writ
     """
     result = Refresh()
     by_file: dict[str, list[Rewrite]] = {}
+    norms: dict[str, Normalized] = {}
     for record in records:
         tm = pages.get(record.part)
         if tm is None:
             continue
-        outcome = rewrite_for(record, tm)
+        if record.part not in norms:
+            norms[record.part] = normalize(tm.reading)
+        outcome = rewrite_for(record, tm, norms[record.part])
         if isinstance(outcome, Problem):
             result.problems.append(outcome)
         elif outcome is not None:
