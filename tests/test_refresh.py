@@ -193,6 +193,17 @@ def test_refresh_rewrites_timeline_event_anchors_like_annotations(tmp_path, caps
     assert "3/4 timeline anchors placed, 1 unplaced" in err and "0 warning(s)" in err and "error: [lost]" in err
 
 
+def test_an_event_anchor_that_cannot_be_rewritten_is_left_alone_and_reported(tmp_path, capsys):
+    timeline = ("events:\n  - id: long\n    date: 1928\n    event: A long quote.\n    part: mini-chapter\n"
+                "    anchor:\n      quote: the vozhd raised the grain question again, and the commissar of supply\n")
+    root = project(tmp_path, ORIGINAL.replace("raised the grain", "raised anew the grain"), timeline)  # 12 words -> 13
+    main(["check", "--root", str(root), "--refresh"])
+    out, err = capsys.readouterr()
+    assert (root / "annotations/timeline.yml").read_text(encoding="utf-8") == timeline and out == ""
+    assert "annotations/timeline.yml:2:5: warning: [long] not refreshed: the passage now has 13 words" in err
+    assert "0 anchor(s) rewritten" in err
+
+
 def test_refresh_on_unchanged_text_changes_nothing(tmp_path, capsys):
     root = project(tmp_path, ORIGINAL, TIMELINE)
     assert main(["check", "--root", str(root), "--refresh"]) == 0
