@@ -18,7 +18,8 @@ and commas are not paid per document):
     {"v": 3, "kinds": [...], "labels": [...], "stop": "STOP_WORDS, space-separated",
      "chars": CHARS, "marks": MARKS, "digits": DIGITS, "sep": SEP, "skip_every": SKIP,
      "pages": [[url, title], ...],
-     "titles": "<each distinct title once, SEP between>", "texts": "<each document's text, SEP between>",
+     "titles": "<each distinct title once, SEP between>",
+     "texts": ["<the texts of documents 0-255, SEP between>", "<of 256-511>", ...],
      "meta": "<kind, page and title of the documents, as runs>", "anchors": "<the id each document lands on>",
      "words": "<the sorted vocabulary, front-coded>", "post": "<every word's documents, as bits>",
      "skip": "<where every SKIP-th word's documents start in post>",
@@ -36,10 +37,11 @@ and commas are not paid per document):
   rest; a word is letters and digits, so a mark starts the next (`front_coded`).
 - post: bits, 13 to every two `DIGITS` characters (value 93 * first + second), first bit highest;
   each word's documents one after the other, in vocabulary order: their number n in Elias gamma,
-  then for n = 1 the document's number in as many bits as the last document's number has, else
-  k in 4 bits and each document's gap to the one before (the first: to -1), less one, in
-  Exp-Golomb-k (`postings_bits` has the details). search.js decodes the SKIP words around the one
-  it needs, on first use, starting at the bit `skip` gives.
+  then the documents in binary interpolative code, each number in minimal binary (`postings_bits`
+  has the details). search.js decodes a word's documents on first use, from the start of its
+  block of SKIP words, which `skip` gives (in bits).
+- texts: in strings of CHUNK documents: browsers read a few long strings faster than one longer
+  one or thousands of short ones; search.js splits them when it first shows a result.
 
 The tokenizer here and in search.js must agree (`words`).
 """
@@ -65,6 +67,7 @@ MARKS = "!#$%&'()*+,-./:;<=>?@[]^_`{|}~"  # 30 that are never in a word: where e
 DIGITS = "".join(c for c in map(chr, range(32, 127)) if c not in '"\\')  # 93: every ASCII character JSON writes as itself
 SEP = "\x7f"  # between texts and between titles: a control character no text shows, written as itself in JSON
 SKIP = 64      # `skip` has where the postings of word 0, 64, 128, ... start
+CHUNK = 256    # texts to a string of `texts` (see the module docstring)
 # Words nearly every passage has: their postings would be the longest, and a query made only of
 # them would match everything anyway. search.js drops them from queries too (from "stop").
 STOP_WORDS = frozenset(
@@ -368,30 +371,45 @@ def runs_decoded(text: str) -> list[tuple[int, int, int]]:
 
 
 # Postings as bits: the bits of the whole vocabulary's postings one after the other, 13 to every
-# two `DIGITS` (93 * 93 >= 2**13), first bit highest. One word's documents are
-#   n, the number of its documents, in Elias gamma (n-1 zeros, then n in binary: 1 is "1", 5 "00101");
-#   if n is 1: the document's number in DOC_BITS bits (the bit length of the last document's number);
-#   else: k in 4 bits, then each document as its gap (document - previous - 1, the first: the document
-#   itself) in Exp-Golomb-k: q = (gap >> k) + 1 in gamma, then gap's k low bits.
-# k is the one that makes this word's gaps shortest: k=0 for a name in every other paragraph, k=9
-# for a word in a few notes far apart. `skip` has the bit where every SKIP-th word's postings start,
-# so search.js decodes only the block of SKIP words it needs.
+# two `DIGITS` (93 * 93 >= 2**13), first bit highest. One word's documents are their number n in
+# Elias gamma (n-1 zeros, then n in binary: 1 is "1", 5 is "00101"), then the documents in binary
+# interpolative code (Moffat and Stuiver): the middle one of the n, in the range the others leave
+# it, then the lower half and the upper half the same way, each inside its narrower range. A
+# number in a range of r values is in minimal binary: b = bits of r-1; the first 2**b - r values
+# in b-1 bits, the others plus (2**b - r) in b bits. Documents in a row cost nothing once their
+# ends are known, so a name discussed over ten paragraphs is nearly free; a word in one document
+# costs its number. `skip` has the bit where every SKIP-th word's postings start, so search.js
+# decodes only the block of SKIP words it needs.
 
 def _gamma(n: int) -> str:
     return "0" * (n.bit_length() - 1) + format(n, "b")
 
 
-def _exp_golomb(gap: int, k: int) -> str:
-    return _gamma((gap >> k) + 1) + (format(gap & ((1 << k) - 1), f"0{k}b") if k else "")
+def _minimal(x: int, r: int) -> str:
+    """x in range(r) in minimal binary."""
+    if r <= 1:
+        return ""
+    b = (r - 1).bit_length()
+    short = (1 << b) - r
+    return format(x, f"0{b - 1}b") if x < short else format(x + short, f"0{b}b")
 
 
-def postings_bits(docs: list[int], doc_bits: int) -> str:
-    """One word's postings (ascending document numbers) as a string of '0' and '1'."""
-    if len(docs) == 1:
-        return _gamma(1) + format(docs[0], f"0{doc_bits}b")
-    gaps = [doc - previous - 1 for doc, previous in zip(docs, [-1, *docs])]
-    k = min(range(16), key=lambda k: sum(2 * ((g >> k) + 1).bit_length() - 1 + k for g in gaps))  # the bits each k takes
-    return _gamma(len(docs)) + format(k, "04b") + "".join(_exp_golomb(g, k) for g in gaps)
+def _interpolative(docs: list[int], lo: int, hi: int, out: list[str]) -> None:
+    """Ascending `docs`, all in lo..hi: the middle one, then each half (see above)."""
+    if not docs:
+        return
+    m = len(docs) // 2
+    least, most = lo + m, hi - (len(docs) - m - 1)  # where the middle one can be, with the others around it
+    out.append(_minimal(docs[m] - least, most - least + 1))
+    _interpolative(docs[:m], lo, docs[m] - 1, out)
+    _interpolative(docs[m + 1:], docs[m] + 1, hi, out)
+
+
+def postings_bits(docs: list[int], documents: int) -> str:
+    """One word's postings (ascending numbers of `documents` documents) as a string of '0' and '1'."""
+    out = [_gamma(len(docs))]
+    _interpolative(docs, 0, documents - 1, out)
+    return "".join(out)
 
 
 def pack_bits(bits: str) -> str:
@@ -411,39 +429,38 @@ def unpack_bits(text: str) -> str:
 
 def postings_decoded(index: dict) -> list[list[int]]:
     """Every word's documents, in vocabulary order (search.js decodes a block of SKIP words at a time)."""
-    bits, doc_bits = unpack_bits(index["post"]), _doc_bits(len(_texts(index)))
-    at, out = 0, []
+    bits, documents, at = unpack_bits(index["post"]), len(texts_of(index)), 0
 
     def read(width: int) -> int:
         nonlocal at
         at += width
         return int(bits[at - width:at], 2) if width else 0
 
-    def gamma() -> int:
-        nonlocal at
+    def minimal(r: int) -> int:
+        if r <= 1:
+            return 0
+        b = (r - 1).bit_length()
+        short, x = (1 << b) - r, read(b - 1)
+        return x if x < short else 2 * x + read(1) - short
+
+    def interpolative(n: int, lo: int, hi: int) -> list[int]:
+        if not n:
+            return []
+        m = n // 2
+        middle = lo + m + minimal(hi - (n - m - 1) - (lo + m) + 1)
+        return [*interpolative(m, lo, middle - 1), middle, *interpolative(n - m - 1, middle + 1, hi)]
+
+    out = []
+    for _ in range(len(front_decoded(index["words"]))):
         zeros = bits.index("1", at) - at
         at += zeros
-        return read(zeros + 1)
-
-    for _ in range(len(front_decoded(index["words"]))):
-        n = gamma()
-        if n == 1:
-            out.append([read(doc_bits)])
-            continue
-        k, docs, previous = read(4), [], -1
-        for _ in range(n):
-            previous += ((gamma() - 1) << k) + read(k) + 1
-            docs.append(previous)
-        out.append(docs)
+        out.append(interpolative(read(zeros + 1), 0, documents - 1))
     return out
 
 
-def _doc_bits(documents: int) -> int:
-    return max(1, (documents - 1).bit_length())
-
-
-def _texts(index: dict) -> list[str]:
-    return index["texts"].split(SEP)
+def texts_of(index: dict) -> list[str]:
+    """Each document's text, in order."""
+    return [text for chunk in index["texts"] for text in chunk.split(SEP)]
 
 
 def build_index(docs: list[Document], groups: list[list[str]] | None = None,
@@ -459,16 +476,18 @@ def build_index(docs: list[Document], groups: list[list[str]] | None = None,
         title = doc.title.replace(SEP, "")
         meta.append((KINDS.index(doc.kind), pages.setdefault(doc.url, len(pages)), titles.setdefault(title, len(titles))))
     vocabulary = sorted(postings)
-    bits, skip, doc_bits = [], [], _doc_bits(len(docs))
+    bits, skip, at = [], [], 0
     for i, word in enumerate(vocabulary):
         if i % SKIP == 0:
-            skip.append(sum(map(len, bits)))
-        bits.append(postings_bits(postings[word], doc_bits))
+            skip.append(at)
+        bits.append(postings_bits(postings[word], len(docs)))
+        at += len(bits[-1])
     return {"v": 3, "kinds": list(KINDS), "labels": list(LABELS), "chars": CHARS, "marks": MARKS, "digits": DIGITS,
             "sep": SEP, "skip_every": SKIP, "stop": " ".join(sorted(STOP_WORDS)),
             "pages": [[url, (page_titles or {}).get(url, "")] for url in pages],
             "titles": SEP.join(titles), "meta": runs_coded(meta), "anchors": anchors_coded([d.anchor for d in docs]),
-            "texts": SEP.join(d.text.replace(SEP, "") for d in docs), "words": front_coded(vocabulary),
+            "texts": [SEP.join(d.text.replace(SEP, "") for d in docs[i:i + CHUNK]) for i in range(0, len(docs), CHUNK)],
+            "words": front_coded(vocabulary),
             "post": pack_bits("".join(bits)), "skip": encode(skip), "syn": groups or []}
 
 
@@ -476,7 +495,7 @@ def documents_of(index: dict) -> list[tuple[str, str, str, str, str]]:
     """(kind, page URL, anchor, title, text) of each document of an index: for tests and the benchmark."""
     titles, anchors = index["titles"].split(SEP), anchors_decoded(index["anchors"])
     return [(index["kinds"][kind], index["pages"][page][0], anchors[n], titles[title], text)
-            for n, ((kind, page, title), text) in enumerate(zip(runs_decoded(index["meta"]), _texts(index)))]
+            for n, ((kind, page, title), text) in enumerate(zip(runs_decoded(index["meta"]), texts_of(index)))]
 
 
 def index_script(index: dict) -> str:

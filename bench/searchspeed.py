@@ -22,7 +22,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-from annotated_reader.search import GLOBAL, INDEX_PATH, SEP  # noqa: E402
+from annotated_reader.search import GLOBAL, INDEX_PATH, SEP, texts_of  # noqa: E402
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
@@ -45,7 +45,7 @@ def index_figures(site: Path) -> dict:
     packed = len(gzip.compress(raw, 9))
     script = raw.decode("utf-8")
     index = json.loads(script[len(f"window.{GLOBAL}="):].rstrip().rstrip(";"))
-    titles, texts = index["titles"].split(SEP), index["texts"].split(SEP)
+    titles, texts = index["titles"].split(SEP), texts_of(index)
     text = sum(len(t.encode()) for t in titles + texts)  # what a reader can find, each once
     return {"search_index_bytes": len(raw), "search_index_gzip_bytes": packed, "search_documents": len(texts),
             "search_text_bytes": text, "search_index_to_searchable_text": round(len(raw) / text, 3),

@@ -14,7 +14,7 @@ from annotated_reader.load import load_layer
 from annotated_reader.search import (CHARS, DIGITS, GLOBAL, INDEX_PATH, KINDS, MARKS, SEP, SKIP, STOP_WORDS, Document,
                                      anchors_coded, anchors_decoded, build_index, decode, documents_of, encode, front_coded,
                                      front_decoded, in_header, index_script, pack_bits, page_documents, part_documents,
-                                     postings_decoded, runs_coded, runs_decoded, unpack_bits, words)
+                                     postings_decoded, runs_coded, runs_decoded, texts_of, unpack_bits, words)
 from sitebuild import ROOT, build, copy_project
 
 NODE = shutil.which("node")
@@ -129,6 +129,7 @@ def test_postings_round_trip_in_blocks():
     assert found == expected
     assert len(decode(index["skip"])) == -(-len(found) // SKIP)
     assert documents_of(index)[-1][3:] == ("A  term", "Its  text")  # the separator never inside a text
+    assert len(index["texts"]) == 2 and texts_of(index) == [d.text.replace(SEP, "") for d in docs]  # 256 + 45 texts
 
 
 _ENGINE = """
@@ -157,10 +158,11 @@ def test_search_js_decodes_the_index_as_search_py_does():
     assert sorted(engine["hits"]) == list(range(100, 160))
 
 
-def test_consecutive_documents_take_about_a_bit_each():
-    index = build_index([Document("book", "a.html", f"p-{n}", "Stalin", "stalin") for n in range(1, 6501)])
-    assert postings(index)["stalin"] == list(range(6500))
-    assert len(index["post"]) < 6500 / 6  # k=0: a gap of 0 is one bit; 6.5 bits to a character
+def test_documents_in_a_row_cost_next_to_nothing():
+    index = build_index([Document("book", "a.html", f"p-{n}", "Stalin", "stalin") for n in range(1, 6501)]
+                        + [Document("book", "a.html", "p-x", "Stalin", "stalin and zhukov")])
+    assert postings(index) == {"stalin": list(range(6501)), "zhukov": [6500]}
+    assert len(index["post"]) == 6  # gammas 6501 (25 bits) and 1 (1 bit), 6500 in 13 bits: 39 bits, 3 pairs
 
 
 def test_part_documents_are_numbered_paragraphs_and_notes():

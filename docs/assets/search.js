@@ -19,13 +19,16 @@
 
   function Engine(data) { // the index's columns decoded (format: annotated_reader/search.py), postings left for `docs`
     var chars = this.chars = data.chars, self = this;
-    this.data = { kinds: data.kinds, labels: data.labels, pages: data.pages, titles: data.titles.split(data.sep), texts: data.texts.split(data.sep) };
+    var texts = null; // split when the first results are shown
+    this.data = { kinds: data.kinds, labels: data.labels, pages: data.pages, titles: data.titles.split(data.sep),
+                  get texts() { return texts || (texts = [].concat.apply([], data.texts.map(function (c) { return c.split(data.sep); }))); } };
     this.stop = new Set(data.stop.split(" "));
-    var runs = this.decode(data.meta, true), n = this.data.texts.length, named = this.named = new Map();
+    var runs = this.decode(data.meta, true), n, named = this.named = new Map();
     this.kind = []; this.page = []; this.title = [];
     for (var r = 0; r < runs.length; r += 5) { // length, kind, page, first title, title step
       for (var i = 0; i < runs[r]; i++) { this.kind.push(runs[r + 1]); this.page.push(runs[r + 2]); this.title.push(runs[r + 3] + runs[r + 4] * i); }
     }
+    n = this.kind.length;
     var anchors = this.anchors = [];
     data.anchors.split(" ").forEach(function (item) { // front-coded, or "+N": N more, each numbered one up
       if (!item) return;
@@ -41,8 +44,7 @@
     this.words = (data.words.match(new RegExp("[" + esc + "][^" + esc + "]*", "g")) || []).map(function (x) { prev = prev.slice(0, marks.indexOf(x[0])) + x.slice(1); return prev; });
     this.post = data.post; this.digit = table(data.digits); this.base = data.digits.length;
     this.skip = this.decode(data.skip); this.every = data.skip_every;
-    for (this.docBits = 1; (1 << this.docBits) < n; this.docBits++); // the bits of the last document's number (n - 1)
-    this.cache = new Map();
+    this.cache = new Map(); this.next = [];
     this.syn = new Map();
     data.syn.forEach(function (group) { group.forEach(function (x) { self.syn.set(x, group); }); });
   }
@@ -56,25 +58,45 @@
     }
     return out;
   };
-  Engine.prototype.docs = function (i) { // word i's documents, ascending
-    if (!this.cache.has(i)) this.block(Math.floor(i / this.every));
+  Engine.prototype.docs = function (i) { // word i's documents, ascending, decoded on first use
+    var hit = this.cache.get(i);
+    if (hit) return hit;
+    // The words of a block are decoded in order from its start (`skip`): up to i, and no further.
+    var b = Math.floor(i / this.every), next = this.next[b] || { word: b * this.every, at: this.skip[b] };
+    var s = this.post, digit = this.digit, base = this.base, at = next.at, last = this.kind.length - 1;
+    function read(width) { // bits: 13 to every two characters, first bit highest
+      var x = 0;
+      while (width > 0) {
+        var unit = (at / 13) | 0, used = at - 13 * unit, take = Math.min(width, 13 - used);
+        var v = digit[s.charCodeAt(2 * unit)] * base + digit[s.charCodeAt(2 * unit + 1)];
+        x = x * (1 << take) + ((v >> (13 - used - take)) & ((1 << take) - 1));
+        at += take;
+        width -= take;
+      }
+      return x;
+    }
+    function minimal(r) { // a number in range(r), minimal binary
+      if (r <= 1) return 0;
+      var b = 32 - Math.clz32(r - 1), short = (1 << b) - r, x = read(b - 1);
+      return x < short ? x : 2 * x + read(1) - short;
+    }
+    function interpolative(docs, from, n, lo, hi) { // n documents in lo..hi: the middle one, then each half
+      if (!n) return;
+      var m = n >> 1, least = lo + m, middle = least + minimal(hi - (n - m - 1) - least + 1);
+      docs[from + m] = middle;
+      interpolative(docs, from, m, lo, middle - 1);
+      interpolative(docs, from + m + 1, n - m - 1, middle + 1, hi);
+    }
+    for (; next.word <= i; next.word++) {
+      var zeros = 0;
+      while (!read(1)) zeros++;
+      var n = (1 << zeros) + read(zeros), docs = new Array(n);
+      interpolative(docs, 0, n, 0, last);
+      this.cache.set(next.word, docs);
+    }
+    next.at = at;
+    this.next[b] = next;
     return this.cache.get(i);
-  };
-  Engine.prototype.block = function (b) { // decodes the postings of words b * every ... (b + 1) * every - 1
-    var s = this.post, digit = this.digit, base = this.base, at = this.skip[b];
-    function bit() { // bits: 13 to every two characters, first bit highest
-      var u = 2 * ((at / 13) | 0), v = digit[s.charCodeAt(u)] * base + digit[s.charCodeAt(u + 1)], shift = 12 - at % 13;
-      at++;
-      return (v >> shift) & 1;
-    }
-    function read(width) { var x = 0; while (width-- > 0) x = 2 * x + bit(); return x; }
-    function gamma() { var zeros = 0; while (!bit()) zeros++; return (1 << zeros) + read(zeros); }
-    for (var i = b * this.every, end = Math.min(i + this.every, this.words.length); i < end; i++) {
-      var n = gamma(), docs = [];
-      if (n === 1) docs.push(read(this.docBits));
-      else for (var k = read(4), prev = -1, j = 0; j < n; j++) { prev += ((gamma() - 1) << k) + read(k) + 1; docs.push(prev); } // Exp-Golomb-k gaps
-      this.cache.set(i, docs);
-    }
   };
   Engine.prototype.lower = function (word) { // first index whose word is >= `word`
     var lo = 0, hi = this.words.length;
@@ -108,7 +130,7 @@
   Engine.prototype.search = function (query) {
     var stop = this.stop, tokens = words(query).filter(function (t) { return !stop.has(t); });
     var typing = !/[\s"'.,;:!?)]$/.test(query);
-    var n = this.data.texts.length, self = this, scores = null, matched = [];
+    var n = this.kind.length, self = this, scores = null, matched = [];
     for (var t = 0; t < tokens.length; t++) {
       var expansion = this.expand(tokens[t], typing && t === tokens.length - 1);
       var mine = new Map();
