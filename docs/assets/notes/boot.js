@@ -1,6 +1,6 @@
 /* annotated-reader: the entry point of readers' own notes, on every page (kept tiny: the notes code,
-   docs/assets/notes/notes.js, loads only when first used: a selection is annotated, "My notes" is
-   opened, or this part already has notes). Plain ES2017, works from file://. */
+   docs/assets/notes/notes.js, loads only when first used: a selection is annotated, Alt+Shift+A is
+   pressed, "My notes" is opened, or this part already has notes). Plain ES2017, works from file://. */
 (function () {
   "use strict";
   var d = document, w = window, KEY = "ra-notes", SHORTCUT = "Alt+Shift+A";
@@ -67,12 +67,13 @@
   }
 
   d.addEventListener("selectionchange", function () { clearTimeout(timer); timer = setTimeout(show, 120); });
+  // Alt+Shift+A: annotate the selection, or with none (no mouse, no caret browsing) the paragraph in view
   d.addEventListener("keydown", function (e) {
-    if (e.altKey && e.shiftKey && !e.ctrlKey && !e.metaKey && e.code === "KeyA" && partPage() && selected()) {
-      e.preventDefault();
-      range = selected();
-      annotate();
-    }
+    if (!e.altKey || !e.shiftKey || e.ctrlKey || e.metaKey || e.code !== "KeyA" || !partPage() ||
+        e.target.closest && e.target.closest("input, textarea, select, dialog")) return;
+    e.preventDefault();
+    range = selected();
+    if (range) annotate(); else load(function (notes) { notes.annotateHere(); });
   });
   w.addEventListener("scroll", function () { if (button && !button.hidden) show(); }, { passive: true });
 

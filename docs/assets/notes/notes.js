@@ -8,6 +8,9 @@
      full they live in memory for the page and a message says so; export always works.
    - A note's body is untrusted: it is shown as plain text with http(s)/mailto links, built with DOM
      text nodes only (never innerHTML), so no markup from a note can run.
+   - No mouse and no caret browsing: Alt+Shift+A with nothing selected starts from the paragraph in view
+     and the editor's "Choose the words" keys and buttons move the quote's start and end word by word
+     (a live highlight shows them); the anchor is made by the same anchorFor as for a selection.
    Plain ES2017, no dependencies, works from file://. */
 (function () {
   "use strict";
@@ -16,7 +19,8 @@
   var BLOCKS = /^(P|DIV|LI|UL|OL|BLOCKQUOTE|H[1-6]|TABLE|TR|TD|TH|PRE|SECTION|ARTICLE|ASIDE|DETAILS|SUMMARY|DL|DT|DD|FIGURE|FIGCAPTION|HR|BR|NAV|HEADER|FOOTER)$/;
   var HEADER = ".ra-edition, .ra-in-this-part, .ra-part-figures, .ra-guide";
   var SKIP = HEADER + ", .footnote, .footnote-ref, sup[id^='fnref'], .ra-notes, .ra-marker, .headerlink, .ra-my-store, script, style, template";
-  var root = "", notes = [], storage = null, storageProblem = "", started = false, editing = null;
+  var BLOCK_TEXT = "p, li, h1, h2, h3, h4, h5, h6, td, th, dt, dd, figcaption, pre";
+  var root = "", notes = [], storage = null, storageProblem = "", started = false, editing = null, pick = null;
   var editor, panelEl, toastEl, toastTimer = 0, TOAST_SECONDS = 8; // the panel repeats a storage problem
 
   /* ---- storage ------------------------------------------------------------------------ */
@@ -321,6 +325,126 @@
     return f;
   }
 
+  /* ---- choosing the words without a selection (keys and buttons) ------------------------ */
+
+  /* The blocks of text a quote can lie in (paragraphs, list items, headings ...) with their reading spans. */
+  function textBlocks(map) {
+    var out = [], seen = new Map();
+    map.runs.forEach(function (run) {
+      var el = run.node.parentNode.closest(BLOCK_TEXT), end = run.r + run.node.data.length;
+      if (!el) return;
+      var b = seen.get(el);
+      if (b) { b.e = end; return; }
+      seen.set(el, b = { el: el, s: run.r, e: end });
+      out.push(b);
+    });
+    return out.filter(function (b) { return wordsIn(map.reading, b.s, b.e).length; });
+  }
+  function wordsIn(text, s, e) {
+    var re = new RegExp(A.WORD.source, "gu"), m, out = [];
+    re.lastIndex = s;
+    while ((m = re.exec(text)) && m.index + m[0].length <= e) out.push([m.index, m.index + m[0].length]);
+    return out;
+  }
+  /* the DOM range of reading [s, e) */
+  function domRange(map, s, e) {
+    var r = d.createRange(), started = false;
+    for (var i = 0; i < map.runs.length; i++) {
+      var run = map.runs[i], len = run.node.data.length;
+      if (!started && s < run.r + len) { r.setStart(run.node, Math.max(0, s - run.r)); started = true; }
+      if (started && e <= run.r + len) { r.setEnd(run.node, Math.max(0, e - run.r)); return r; }
+    }
+    return null;
+  }
+  function headerBottom() { var h = d.querySelector(".md-header"); return h ? Math.max(0, h.getBoundingClientRect().bottom) : 0; }
+
+  /* The block the reader is at: the focused one, else the URL's target when it is on screen, else the first
+     one showing below the header. */
+  function blockInView(blocks) {
+    function having(node) { return blocks.filter(function (b) { return b.el.contains(node) || node.contains(b.el); })[0]; }
+    function onScreen(el) { var r = el.getBoundingClientRect(); return r.bottom > headerBottom() && r.top < w.innerHeight; }
+    var active = d.activeElement, target = null, top = headerBottom() + 16;
+    if (active && active !== d.body && article().contains(active) && having(active)) return having(active);
+    try { target = location.hash && d.getElementById(decodeURIComponent(location.hash.slice(1))); } catch (err) { target = null; }
+    if (target && article().contains(target) && onScreen(target) && having(target)) return having(target);
+    return blocks.filter(function (b) { var r = b.el.getBoundingClientRect(); return r.bottom > top && r.top < w.innerHeight; })[0] ||
+      blocks.filter(function (b) { return b.el.getBoundingClientRect().top >= top; })[0] || blocks[0];
+  }
+  /* A first proposal in a block: from its first word on screen to the end of that sentence, at most 5 words. */
+  function propose(map, block, fromScreen) {
+    var ws = wordsIn(map.reading, block.s, block.e), a = 0, top = headerBottom();
+    if (fromScreen && block.el.getBoundingClientRect().top < top) {
+      for (var i = 0; i < ws.length; i++) if (domRange(map, ws[i][0], ws[i][1]).getBoundingClientRect().top >= top) { a = i; break; }
+    }
+    var b = a;
+    while (b < ws.length - 1 && b - a < 4 && !/[.!?]/.test(map.reading.slice(ws[b][1], ws[b + 1][0]))) b++;
+    return { words: ws, a: a, b: b };
+  }
+  function startPick(map, blocks, index, got, note) {
+    pick = { map: map, blocks: blocks, index: index, words: got.words, a: got.a, b: got.b, note: note, made: null, span: got.span };
+  }
+  /* the reader moved the quote: it is made of whole words from now on */
+  function picked(a, b) {
+    pick.a = a; pick.b = b; pick.span = null;
+    editor.querySelector(".ra-editor-trim").hidden = true;
+  }
+  /* Recompute the anchor of the chosen words (anchorFor, as for a selection), show it and say it. */
+  function pickUpdate(message) {
+    var p = pick, s = p.span ? p.span[0] : p.words[p.a][0], e = p.span ? p.span[1] : p.words[p.b][1];
+    var made = anchorFor(p.map, [s, e]), note = p.note, count = p.b - p.a + 1;
+    p.made = made;
+    delete note.prefix; delete note.suffix;
+    note.quote = p.map.reading.slice(s, e).split(LINE).join(" ");
+    if (made) { Object.assign(note, made.anchor); note.start = made.start; note.end = made.end; }
+    editor.querySelector(".ra-editor-quote").textContent = "\u201c" + note.quote + "\u201d";
+    var ws = p.words, before = ws[Math.max(0, p.a - CONTEXT_WORDS)], after = ws[Math.min(ws.length - 1, p.b + CONTEXT_WORDS)];
+    editor.querySelector(".ra-pick-before").textContent = p.a > 0 ? (p.a > CONTEXT_WORDS ? "\u2026" : "") + p.map.reading.slice(before[0], s) : "";
+    editor.querySelector(".ra-pick-after").textContent = p.b < ws.length - 1 ? p.map.reading.slice(e, after[1]) + (p.b + CONTEXT_WORDS < ws.length - 1 ? "\u2026" : "") : "";
+    var status = count + (count === 1 ? " word" : " words") + " (at most " + MAX_WORDS + ")." +
+      (made ? "" : " These words recur in this part even with the words around them: choose more words.") + (message ? " " + message : "");
+    editor.querySelector(".ra-pick-status").textContent = status;
+    var range = domRange(p.map, s, e);
+    if (range && w.CSS && CSS.highlights && w.Highlight) CSS.highlights.set("ra-draft", new w.Highlight(range));
+    if (range) reveal(range);
+  }
+  /* Scroll the chosen words into the band between the header and the editor (docked at the bottom). */
+  function reveal(range) {
+    var r = range.getBoundingClientRect(), top = headerBottom() + 8, bottom = editor.getBoundingClientRect().top - 8;
+    if (bottom - top < r.height + 16) bottom = w.innerHeight - 8;
+    if (r.top < top || r.bottom > bottom) w.scrollBy({ top: r.top - top - 16, behavior: "instant" });
+  }
+  function pickMove(which, dir) {
+    var p = pick, a = p.a, b = p.b, message = "";
+    if (which === "end") { b += dir; if (b < a) a = b; } else { a += dir; if (a > b) b = a; }
+    if (a < 0) message = "That is the first word of this paragraph (Up arrow: the paragraph before).";
+    else if (b >= p.words.length) message = "That is the last word of this paragraph (Down arrow: the paragraph after).";
+    else if (b - a + 1 > MAX_WORDS) message = "A quote has at most " + MAX_WORDS + " words: move the " + (which === "end" ? "start later" : "end earlier") + " first.";
+    else picked(a, b);
+    pickUpdate(message);
+  }
+  function pickBlock(dir) {
+    var p = pick, i = p.index + dir;
+    if (i < 0 || i >= p.blocks.length) { pickUpdate(dir < 0 ? "This is the first paragraph of the part." : "This is the last paragraph of the part."); return; }
+    var got = propose(p.map, p.blocks[i], false);
+    p.index = i; p.words = got.words;
+    picked(got.a, got.b);
+    pickUpdate("");
+  }
+  var PICK_KEYS = { ArrowLeft: ["end", -1], ArrowRight: ["end", 1], "Shift+ArrowLeft": ["start", -1], "Shift+ArrowRight": ["start", 1],
+    ArrowUp: ["block", -1], ArrowDown: ["block", 1] };
+  function pickKey(e) {
+    if (!pick || e.altKey || e.ctrlKey || e.metaKey) return;
+    if (e.key === "Enter" && e.target.classList.contains("ra-editor-quote")) { e.preventDefault(); editor.querySelector("textarea").focus(); return; }
+    var what = PICK_KEYS[(e.shiftKey ? "Shift+" : "") + e.key];
+    if (!what) return;
+    e.preventDefault();
+    if (what[0] === "block") pickBlock(what[1]); else pickMove(what[0], what[1]);
+  }
+  function unpick() {
+    pick = null;
+    if (w.CSS && CSS.highlights) CSS.highlights.delete("ra-draft");
+  }
+
   /* ---- the editor ---------------------------------------------------------------------- */
 
   function el(tag, attrs, text) {
@@ -334,8 +458,33 @@
     editor = el("dialog", { class: "ra-editor md-typeset", "aria-labelledby": "ra-editor-title" });
     var form = el("form", { method: "dialog" });
     form.appendChild(el("h2", { id: "ra-editor-title" }, "My note"));
-    form.appendChild(el("p", { class: "ra-editor-quote" }));
+    // the quote, and in between a few words either side (for the eyes only) while the words are chosen
+    var line = el("p", { class: "ra-editor-line" });
+    line.appendChild(el("span", { class: "ra-pick-before", "aria-hidden": "true" }));
+    line.appendChild(el("span", { class: "ra-editor-quote", "aria-live": "polite", "aria-describedby": "ra-pick-keys" }));
+    line.appendChild(el("span", { class: "ra-pick-after", "aria-hidden": "true" }));
+    form.appendChild(line);
     form.appendChild(el("p", { class: "ra-editor-trim", id: "ra-editor-trim" }));
+    var pickSet = el("fieldset", { class: "ra-pick" }), row = el("p", { class: "ra-pick-buttons" });
+    pickSet.appendChild(el("legend", {}, "Choose the words"));
+    [["start", -1, "\u2190 Start", "Shift+ArrowLeft", "The quote starts a word earlier"],
+     ["start", 1, "Start \u2192", "Shift+ArrowRight", "The quote starts a word later"],
+     ["end", -1, "\u2190 End", "ArrowLeft", "The quote ends a word earlier"],
+     ["end", 1, "End \u2192", "ArrowRight", "The quote ends a word later"],
+     ["block", -1, "\u2191 Paragraph", "ArrowUp", "The paragraph before"],
+     ["block", 1, "Paragraph \u2193", "ArrowDown", "The paragraph after"]].forEach(function (b) {
+      var button = el("button", { type: "button", class: "ra-pick-" + b[0] + (b[1] < 0 ? "-back" : "-on"), "aria-keyshortcuts": b[3],
+        title: b[4] + " (" + b[3].replace("Arrow", "") + " on the quote)" }, b[2]);
+      button.addEventListener("click", function () { if (b[0] === "block") pickBlock(b[1]); else pickMove(b[0], b[1]); });
+      row.appendChild(button);
+    });
+    pickSet.appendChild(row);
+    pickSet.appendChild(el("p", { class: "ra-pick-keys", id: "ra-pick-keys" }, "Keys on the quote: \u2190 \u2192 move its end by a word, " +
+      "Shift+\u2190 \u2192 its start, \u2191 \u2193 go to another paragraph, Enter goes on to the note."));
+    pickSet.appendChild(el("p", { class: "ra-pick-status", "aria-live": "polite" }));
+    form.appendChild(pickSet);
+    editor.addEventListener("keydown", function (e) { if (pickSet.contains(e.target) || e.target.classList.contains("ra-editor-quote")) pickKey(e); });
+    editor.addEventListener("close", function () { if (!editor.open) unpick(); });
     form.appendChild(el("label", { for: "ra-editor-body" }, "Note (Markdown; shown here as plain text with links)"));
     form.appendChild(el("textarea", { id: "ra-editor-body", rows: "5", required: "" }));
     form.appendChild(el("label", { for: "ra-editor-kind" }, "Kind"));
@@ -355,10 +504,16 @@
     d.body.appendChild(editor);
     return editor;
   }
-  function openEditor(note, trimmed) {
+  function openEditor(note, trimmed, keys) {
     buildEditor();
     editing = note;
-    editor.querySelector(".ra-editor-quote").textContent = "\u201c" + note.quote + "\u201d";
+    if (!pick || pick.note !== note) unpick();
+    var quote = editor.querySelector(".ra-editor-quote");
+    quote.textContent = "\u201c" + note.quote + "\u201d";
+    editor.querySelector(".ra-pick-before").textContent = editor.querySelector(".ra-pick-after").textContent = "";
+    editor.querySelector(".ra-pick").hidden = !pick;
+    editor.classList.toggle("ra-editor--pick", !!pick);
+    if (pick) quote.setAttribute("tabindex", "0"); else quote.removeAttribute("tabindex");
     var trim = editor.querySelector(".ra-editor-trim");
     trim.textContent = trimmed && trimmed.length ? "Your selection was trimmed to " + trimmed.join(" and ") +
       ": the note is anchored on the words above." : "";
@@ -368,12 +523,14 @@
     editor.querySelector("input").value = (note.tags || []).join(", ");
     editor.querySelector(".ra-editor-error").textContent = "";
     if (!editor.open) editor.showModal();
-    editor.querySelector("textarea").focus();
+    if (pick) pickUpdate("");
+    (keys ? quote : editor.querySelector("textarea")).focus();
   }
   function saveEditor() {
     var body = editor.querySelector("textarea").value.trim();
     var tags = editor.querySelector("input").value.split(",").map(function (t) { return t.trim(); }).filter(Boolean);
     var error = editor.querySelector(".ra-editor-error");
+    if (pick && !pick.made) { error.textContent = "Choose more words: these recur in this part."; editor.querySelector(".ra-editor-quote").focus(); return; }
     if (!body) { error.textContent = "Write the note first."; editor.querySelector("textarea").focus(); return; }
     var bad = tags.filter(function (t) { return !/^[a-z0-9][a-z0-9-]*$/.test(t); });
     if (bad.length) { error.textContent = "Tags are lowercase words joined by hyphens: " + bad.join(", ") + "."; editor.querySelector("input").focus(); return; }
@@ -401,7 +558,25 @@
     var note = Object.assign({ id: newId(), part: slug(), start: made.start, end: made.end, body: "", kind: C.kinds[0], tags: [],
       created: now, modified: now, status: "placed" }, made.anchor);
     w.getSelection().removeAllRanges();
+    var blocks = textBlocks(map), index = -1;
+    blocks.forEach(function (b, i) { if (index < 0 && b.s <= made.start && made.start < b.e) index = i; });
+    if (index >= 0) {
+      var ws = wordsIn(map.reading, blocks[index].s, blocks[index].e), a = -1, z = -1;
+      ws.forEach(function (wd, i) { if (wd[1] > made.start && a < 0) a = i; if (wd[0] < made.end) z = i; });
+      if (a >= 0 && z >= a) startPick(map, blocks, index, { words: ws, a: a, b: z, span: [made.start, made.end] }, note);
+    }
     openEditor(note, made.trimmed);
+  }
+  /* Alt+Shift+A with nothing selected: a proposal in the paragraph in view, to adjust with keys or buttons. */
+  function annotateHere() {
+    if (!isPart() || (editor && editor.open)) return;
+    var map = readingMap(), blocks = textBlocks(map), block = blocks.length && blockInView(blocks);
+    if (!block) { say("There is no text on this page to annotate."); return; }
+    var now = new Date().toISOString();
+    var note = { id: newId(), part: slug(), start: 0, end: 0, quote: "", body: "", kind: C.kinds[0], tags: [],
+      created: now, modified: now, status: "placed" };
+    startPick(map, blocks, blocks.indexOf(block), propose(map, block, true), note);
+    openEditor(note, [], true);
   }
   function newId() { return (Date.now().toString(36) + Math.random().toString(36).slice(2, 6)).toLowerCase(); }
 
@@ -415,6 +590,11 @@
     panelEl.appendChild(el("p", { class: "ra-panel-intro" }, "Your notes stay in this browser; nothing is sent anywhere. " +
       "Export them to keep a copy, to move them to another device (Import), or to contribute them (see Contributing)."));
     var tools = el("p", { class: "ra-panel-tools" });
+    if (isPart()) {
+      var here = el("button", { type: "button", class: "ra-annotate-here", "aria-keyshortcuts": "Alt+Shift+A" }, "Annotate the paragraph in view (Alt+Shift+A)");
+      here.addEventListener("click", function () { panelEl.close(); annotateHere(); });
+      tools.appendChild(here);
+    }
     tools.appendChild(el("button", { type: "button", class: "ra-export" }, "Export my notes (JSON-LD)"));
     tools.appendChild(el("button", { type: "button", class: "ra-export-yaml" }, "Export as YAML"));
     tools.appendChild(el("label", { for: "ra-import", class: "ra-import-label" }, "Import notes (JSON-LD)"));
@@ -441,7 +621,8 @@
     if (!panelEl) return;
     var list = panelEl.querySelector(".ra-panel-list");
     list.textContent = "";
-    if (!notes.length) { list.appendChild(el("p", {}, "No notes yet. Select a passage of the book and press Annotate.")); return; }
+    if (!notes.length) { list.appendChild(el("p", {}, "No notes yet. Select a passage of the book and press Annotate, or press Alt+Shift+A " +
+      "with nothing selected to start from the paragraph in view and choose the words with the arrow keys.")); return; }
     var order = C.parts.map(function (p) { return p.slug; });
     var parts = notes.map(function (n) { return n.part; }).filter(function (s, i, all) { return all.indexOf(s) === i; });
     parts.sort(function (a, b) { return order.indexOf(a) - order.indexOf(b); });
@@ -588,6 +769,7 @@
       placeAll();
     },
     annotate: annotate,
+    annotateHere: annotateHere,
     panel: panel,
     readingMap: readingMap,
     anchorFor: anchorFor,
