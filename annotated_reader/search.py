@@ -394,15 +394,24 @@ def _minimal(x: int, r: int) -> str:
     return format(x, f"0{b - 1}b") if x < short else format(x + short, f"0{b}b")
 
 
+_BINARY = [f"{{:0{width}b}}".format if width else "".format for width in range(64)]  # numbers in `width` bits
+
+
 def _interpolative(docs: list[int], lo: int, hi: int, out: list[str]) -> None:
-    """Ascending `docs`, all in lo..hi: the middle one, then each half (see above)."""
-    if not docs:
-        return
-    m = len(docs) // 2
-    least, most = lo + m, hi - (len(docs) - m - 1)  # where the middle one can be, with the others around it
-    out.append(_minimal(docs[m] - least, most - least + 1))
-    _interpolative(docs[:m], lo, docs[m] - 1, out)
-    _interpolative(docs[m + 1:], docs[m] + 1, hi, out)
+    """Ascending `docs`, all in lo..hi: the middle one, then the lower half, then the upper (see above)."""
+    todo = [(0, len(docs), lo, hi)]  # documents start..end-1, in lo..hi
+    while todo:
+        start, end, lo, hi = todo.pop()
+        if end == start or end - start == hi - lo + 1:  # none, or as many documents as places: nothing to say
+            continue
+        m = (start + end) // 2
+        least, most = lo + m - start, hi - (end - m - 1)  # where the middle one can be, with the others around it
+        x, r = docs[m] - least, most - least + 1  # _minimal(x, r), inline: this runs for every posting
+        b = (r - 1).bit_length()
+        short = (1 << b) - r
+        out.append(_BINARY[b - 1](x) if x < short else _BINARY[b](x + short))
+        todo.append((m + 1, end, docs[m] + 1, hi))
+        todo.append((start, m, lo, docs[m] - 1))
 
 
 def postings_bits(docs: list[int], documents: int) -> str:
