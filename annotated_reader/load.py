@@ -11,9 +11,8 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
-import jsonschema
 import jsonschema_rs
 
 from .model import (MAX_QUOTE_WORDS, Anchor, Annotation, Event, Layer, Part, PartLayer, Person, Place, Term)
@@ -22,6 +21,9 @@ from .problems import Problem, did_you_mean
 from .terms import TermIndex
 from .timeline_strip import timeline_extras
 from .yamlsource import YamlDoc, read_yaml
+
+if TYPE_CHECKING:
+    import jsonschema  # imported where needed (_validator)
 
 SCHEMA_DIR = Path(__file__).parent / "schema"
 DATA_FILES = {"glossary.yml": "glossary", "people.yml": "people", "timeline.yml": "timeline", "places.yml": "places"}
@@ -37,7 +39,12 @@ def schema(name: str) -> dict:
 
 @lru_cache(maxsize=None)
 def _validator(kind: str) -> jsonschema.Draft202012Validator:
-    """One per kind and process: a part file each time would re-read and re-check the schema 15 times a build."""
+    """One per kind and process: a part file each time would re-read and re-check the schema 15 times a build.
+
+    jsonschema is imported here, when a file needs its errors explained (see _quick_validator):
+    importing it was a tenth of a second of every build."""
+    import jsonschema
+
     return jsonschema.Draft202012Validator(schema(kind))
 
 

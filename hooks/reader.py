@@ -202,20 +202,25 @@ def on_post_build(config):
         with edition.timed("minify"):
             minify_own_assets(Path(config.docs_dir), Path(config.site_dir))
 
+    exports = export_files(edition.book, edition.options.exports)
     with edition.timed("search"):
         args = (Path(config.site_dir), documents + layer_documents(edition, urls), synonyms(edition), titles)
         if _serving["on"]:  # the browser reloads now; the search index follows a moment later
             _start_indexing(args)
-        else:  # before the archive, which must hold it
+        elif exports:  # written beside the exports (on the other core), before the archive, which must hold it
+            _start_indexing(args, capture=True)
+        else:
             write_index(*args)
     if not _serving["on"]:
-        archive = offline_archive(Path(config.site_dir), _archive_name(config), _state["epoch"])
-        log.info(f"annotated-reader: wrote the offline archive {archive}")
         with edition.timed("exports"):
             written = build_exports(_state["root"], Path(config.docs_dir), Path(config.site_dir), edition.options.exports,
                                     base_url=config.site_url or "", edition=edition)
         for path in written:
             log.info(f"annotated-reader: wrote the export {path}")
+        with edition.timed("search"):
+            _finish_indexing(args)
+        archive = offline_archive(Path(config.site_dir), _archive_name(config), _state["epoch"])  # leaves out downloads/
+        log.info(f"annotated-reader: wrote the offline archive {archive}")
     if os.environ.get("READER_TIMINGS"):  # the benchmark's per-stage figures
         Path(os.environ["READER_TIMINGS"]).write_text(json.dumps(dict(edition.timings)), encoding="utf-8")
     _unpin_build_date()
@@ -240,16 +245,32 @@ _INDEX_CHILD = ("import os, pickle, sys\n"
                 "write_index(*args)\n")
 
 
-def _start_indexing(args: tuple) -> None:
-    """Write the search index in a process of its own while serving: it runs beside the next steps
-    (on the other core, without holding the GIL), and a rebuild that starts before it is done stops
-    it instead of waiting for an index it makes obsolete. A plain child (not multiprocessing, whose
-    spawned children run the parent's main script again) given its arguments in a file."""
+def _start_indexing(args: tuple, capture: bool = False) -> None:
+    """Write the search index in a process of its own: it runs beside the next steps (on the other
+    core, without holding the GIL): the exports of a build, the reload of `mkdocs serve`, where a
+    rebuild that starts before it is done stops it instead of waiting for an index it makes obsolete.
+    A plain child (not multiprocessing, whose spawned children run the parent's main script again)
+    given its arguments in a file; `capture`: keep its error output for _finish_indexing."""
     fd, path = tempfile.mkstemp(prefix="reader-index-", suffix=".pickle")
     with os.fdopen(fd, "wb") as f:
         pickle.dump(args, f, protocol=pickle.HIGHEST_PROTOCOL)
-    _indexing["process"] = subprocess.Popen([sys.executable, "-c", _INDEX_CHILD, path], stdin=subprocess.DEVNULL)
+    _indexing["process"] = subprocess.Popen([sys.executable, "-c", _INDEX_CHILD, path], stdin=subprocess.DEVNULL,
+                                            stderr=subprocess.PIPE if capture else None, text=True)
     _indexing["arguments"] = path
+
+
+def _finish_indexing(args: tuple) -> None:
+    """Wait for the build's index process, if it has one. Should it fail (or be killed), the index is
+    written here after all: a build never depends on the child, and a real error shows its traceback."""
+    process = _indexing.pop("process", None)
+    if process is None:
+        return
+    _, errors = process.communicate()
+    Path(_indexing.pop("arguments")).unlink(missing_ok=True)
+    if process.returncode:
+        log.info(f"annotated-reader: the search index process failed (exit status {process.returncode}), "
+                 f"writing the index in the build's own process. {errors or ''}".strip())
+        write_index(*args)
 
 
 def _stop_indexing() -> None:
