@@ -1,12 +1,14 @@
 """Readers' own notes in a real browser (docs/assets/notes): annotate a selection, keep it, find it again.
 
 From file:// and over http: select -> Annotate -> editor -> reload -> highlight and popup back; the
-keyboard-only flow; an untrusted body runs nothing; storage disabled gives a message and no error;
-the reading text the browser rebuilds is the one anchors are matched on (every layer highlight sits
-at its JSON-LD TextPosition); export -> `reader import-annotations` -> `reader check` -> build puts
-the new annotations on the very passages selected, and a re-import on an edited text re-anchors or
-lists as unplaced; axe finds no serious violation with the editor and the panel open. Every test
-also asserts that no request left the site's origin.
+keyboard-only flow with a selection (caret browsing) and with keys alone (Alt+Shift+A on the paragraph
+in view, the quote moved word by word); an untrusted body runs nothing; storage disabled or full gives a
+message and no error; the notes code loads only when first used; the reading text the browser rebuilds
+is the one anchors are matched on (every layer highlight sits at its JSON-LD TextPosition) and the
+anchors it makes are placed by anchor.py on the same words; export -> `reader import-annotations` ->
+`reader check` -> build puts the new annotations on the very passages selected, and a re-import on an
+edited text re-anchors or lists as unplaced; axe finds no serious violation with the editor, the panel,
+and both open. Every test also asserts that no request left the site's origin.
 """
 from __future__ import annotations
 
@@ -248,8 +250,10 @@ def test_keys_only_on_a_repeated_word_and_from_the_view_or_focus(full, http_base
     for _ in range(i):  # the start moves to word i and the end follows: a one-word quote
         page.keyboard.press("Shift+ArrowRight")
     assert quote_shown(page) == "the" and "1 word " in page.locator(".ra-pick-status").inner_text()
-    page.keyboard.press("Enter")
-    page.keyboard.type("One word, told apart by its neighbours.")
+    url = page.url
+    page.keyboard.type("next: one word, told apart by its neighbours.")  # typing on the quote writes the note
+    assert page.url == url, "n is Material's 'next page' key: not while a note is written"
+    expect(page.locator("#ra-editor-body")).to_have_value("next: one word, told apart by its neighbours.")
     page.locator(".ra-save").press("Enter")
     expect(page.locator(EDITOR)).to_be_hidden()
     note = page.evaluate("RaNotes.notes()[0]")

@@ -453,6 +453,9 @@
     if (text) n.textContent = text;
     return n;
   }
+  /* Keys pressed in our dialogs are theirs: Material's page shortcuts (n, p, s, f, /) must not leave the page
+     or open search while a note is written (Escape still closes the dialog: the browser does that). */
+  function ownKeys(dialog) { dialog.addEventListener("keydown", function (e) { e.stopPropagation(); }); }
   function buildEditor() {
     if (editor) return editor;
     editor = el("dialog", { class: "ra-editor md-typeset", "aria-labelledby": "ra-editor-title" });
@@ -483,7 +486,12 @@
       "Shift+\u2190 \u2192 its start, \u2191 \u2193 go to another paragraph, Enter goes on to the note."));
     pickSet.appendChild(el("p", { class: "ra-pick-status", "aria-live": "polite" }));
     form.appendChild(pickSet);
-    editor.addEventListener("keydown", function (e) { if (pickSet.contains(e.target) || e.target.classList.contains("ra-editor-quote")) pickKey(e); });
+    editor.addEventListener("keydown", function (e) {
+      if (pickSet.contains(e.target) || e.target.classList.contains("ra-editor-quote")) pickKey(e);
+      // typing on the quote writes the note (the letter lands in the box focused now)
+      if (e.target.classList.contains("ra-editor-quote") && e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey) editor.querySelector("textarea").focus();
+    });
+    ownKeys(editor);
     editor.addEventListener("close", function () { if (!editor.open) unpick(); });
     form.appendChild(el("label", { for: "ra-editor-body" }, "Note (Markdown; shown here as plain text with links)"));
     form.appendChild(el("textarea", { id: "ra-editor-body", rows: "5", required: "" }));
@@ -614,6 +622,7 @@
       reader.onload = function () { importText(String(reader.result)); e.target.value = ""; };
       reader.readAsText(file);
     });
+    ownKeys(panelEl);
     d.body.appendChild(panelEl);
     return panelEl;
   }
