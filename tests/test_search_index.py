@@ -13,7 +13,7 @@ from annotated_reader.book import load_book
 from annotated_reader.load import load_layer
 from annotated_reader.search import (CHARS, DIGITS, GLOBAL, INDEX_PATH, KINDS, MARKS, SEP, SKIP, STOP_WORDS, Document,
                                      anchors_coded, anchors_decoded, build_index, decode, documents_of, encode, front_coded,
-                                     front_decoded, in_header, index_script, pack_bits, page_documents, part_documents,
+                                     front_decoded, in_head, in_header, index_script, pack_bits, page_documents, part_documents,
                                      postings_decoded, runs_coded, runs_decoded, texts_of, unpack_bits, words)
 from sitebuild import ROOT, build, copy_project
 
@@ -210,6 +210,19 @@ def test_the_dialog_goes_at_the_end_of_the_header_bar():
     # Each icon is its SVG: `icons.clear` in the template once gave dict.clear's repr, with a memory address.
     assert dialog.count("<svg") == 4 and "built-in" not in dialog, dialog
     assert in_header("<p>no header</p>") == "<p>no header</p>"
+
+
+def test_search_and_its_index_move_to_the_head_as_async_scripts():
+    page = ('<html><head><title>t</title></head><body><p>x</p><script src="../assets/javascripts/bundle.js"></script>'
+            '<script src="../assets/reader.js"></script><script src="../assets/search.js"></script></body></html>')
+    out = in_head(page)
+    head, body = out.split("</head>")
+    assert head.endswith(f'<script id="ra-search-index" src="../{INDEX_PATH}" async '
+                         "onerror=\"this.setAttribute('data-failed','')\"></script>"
+                         '<script src="../assets/search.js" async></script>'), head
+    assert "search.js" not in body and body.count("<script") == 2  # the theme's own scripts stay where they were
+    for page in ("<p>no head</p>", "<head></head><body>no search.js</body>"):
+        assert in_head(page) == page
 
 
 # -- built sites: every paragraph and entry is a document, and every document's anchor exists ------
