@@ -193,17 +193,23 @@ class Edition:
         own = self.root / "annotations" / f"{slug}.yml"
         text = own.read_bytes() if own.is_file() else b""
         digest.update(text)
+        digest.update(self.shared_inputs().encode("ascii"))
+        refs = sorted(set(re.findall(rb"ann:([a-z0-9-]+)", text)))
+        digest.update(repr([(r, self.annotation_parts.get(r.decode())) for r in refs]).encode("utf-8"))
+        return digest.hexdigest()
+
+    def shared_inputs(self) -> str:
+        """A digest of what every page is made from: the files that are not a part's (glossary, people,
+        places, timeline), the options, and which part holds each annotation (`ann:` links)."""
         if self._shared_inputs is None:
             slugs = set(self.book.slugs)
             shared = hashlib.sha1(repr(self.options).encode("utf-8"))
             for path in sorted((self.root / "annotations").glob("*.y*ml")):
                 if path.stem not in slugs:
                     shared.update(path.name.encode("utf-8") + path.read_bytes())
+            shared.update(repr(sorted(self.annotation_parts.items())).encode("utf-8"))
             self._shared_inputs = shared.hexdigest()
-        digest.update(self._shared_inputs.encode("ascii"))
-        refs = sorted(set(re.findall(rb"ann:([a-z0-9-]+)", text)))
-        digest.update(repr([(r, self.annotation_parts.get(r.decode())) for r in refs]).encode("utf-8"))
-        return digest.hexdigest()
+        return self._shared_inputs
 
     def _decorate_part(self, slug: str, html: str) -> tuple[str, set[str]]:
         with self.timed("anchor"):

@@ -37,6 +37,8 @@ _serving = {"on": False}  # survives on_config's reset: on_startup runs once per
 _part_cache: dict = {}  # decorated parts by the digest of their inputs: a `mkdocs serve` rebuild redoes only what changed
 _converted: dict = {}  # part src_uri -> (digest of its Markdown, HTML, toc), while serving
 _indexed: dict = {}  # part url -> (digest of its page, its search documents), while serving
+_finished: dict = {}  # part src_uri -> (its decorated HTML, page URL, files, links resolved, triggers unwrapped), while serving
+_popups: dict = {}  # part src_uri -> (its popup keys, the edition's shared inputs, page URL, the popups with links resolved), while serving
 _indexing: dict = {}  # the process writing the search index after a serve build
 
 
@@ -141,10 +143,10 @@ def on_page_content(html, page, config, files):
         else:
             html, keys = edition.decorate_companion(slug, html)
         _state["keys"][page.file.src_uri] = keys
-    html = resolve_links(html, _resolver(page, files))
     if slug:  # search indexes the page without its triggers; _put_back_triggers restores them after
-        _state["linked"][page.file.src_uri] = html
-        html = without_triggers(html)
+        html, _state["linked"][page.file.src_uri] = _finish_part(html, page, files)
+    else:
+        html = resolve_links(html, _resolver(page, files))
     _state["titles"][page.file.url] = page.title or ""
     with edition.timed("search"):
         if slug and edition.book.has_text:
@@ -188,9 +190,34 @@ def on_post_page(output, page, config):
     output = in_header(output)  # the search button and dialog, where Material's search sits
     keys = _state["keys"].get(page.file.src_uri)
     if keys:
-        tips = resolve_links(edition.tips_html(keys), _resolver(page, _state["files"]))
-        output = output.replace("</body>", tips + "</body>", 1)
+        output = output.replace("</body>", _tips(edition, keys, page) + "</body>", 1)
     return output
+
+
+def _finish_part(html: str, page, files: Files) -> tuple[str, str]:
+    """A decorated part with its links resolved: without its triggers (for search), and with them.
+    While serving, an unchanged part (the same decorated HTML, the same site) is not done again."""
+    uri, site = page.file.src_uri, _state.setdefault("site_files", tuple(f.src_uri for f in files))
+    hit = _finished.get(uri)
+    if hit and hit[0] == html and hit[1] == page.file.url and hit[2] == site:
+        return hit[4], hit[3]
+    linked = resolve_links(html, _resolver(page, files))
+    stripped = without_triggers(linked)
+    if _serving["on"]:
+        _finished[uri] = (html, page.file.url, site, linked, stripped)
+    return stripped, linked
+
+
+def _tips(edition: Edition, keys: set[str], page) -> str:
+    """The popups of a part's triggers; while serving, reused while its keys and the shared files are the same."""
+    uri = page.file.src_uri
+    hit = _popups.get(uri)
+    if hit and hit[0] == keys and hit[1] == edition.shared_inputs() and hit[2] == page.file.url:
+        return hit[3]
+    tips = resolve_links(edition.tips_html(keys), _resolver(page, _state["files"]))
+    if _serving["on"]:
+        _popups[uri] = (frozenset(keys), edition.shared_inputs(), page.file.url, tips)
+    return tips
 
 
 @event_priority(-100)  # last: the zip must hold everything the build wrote, the search index included
