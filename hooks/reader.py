@@ -257,6 +257,10 @@ def on_build_error(error):
     _unpin_build_date()
 
 
+def on_shutdown():
+    _stop_indexing()  # `mkdocs serve` removes its site folder next: an index written after would leave it behind
+
+
 def on_serve(server, config, builder):
     root = _state["root"]
     server.watch(str(root / "annotations"))
