@@ -35,6 +35,7 @@ def test_a_rebuild_shows_the_change_and_reuses_the_rest(tmp_path, monkeypatch):
     site = tmp_path / "site"
     build_like_serve(project, site)
     first = {p.name: p.read_text(encoding="utf-8") for p in (site / "book").glob("*.html")}
+    every_file = sorted(str(p.relative_to(site)) for p in site.rglob("*") if p.is_file())
     hooks = next(m for m in list(sys.modules.values())  # the hooks module as MkDocs loaded it
                  if getattr(m, "__file__", "") == str(project / "hooks" / "reader.py"))
     assert hooks._part_cache and hooks._converted, "the serve build filled its caches"
@@ -48,6 +49,9 @@ def test_a_rebuild_shows_the_change_and_reuses_the_rest(tmp_path, monkeypatch):
     assert "zqxserve" in second["before-the-revolution.html"]
     changed = sorted(name for name in first if first[name] != second[name])
     assert changed == ["before-the-revolution.html"], changed
+    assert hooks._theme_files, "the theme's files were listed once"  # and every one of them is still copied:
+    assert sorted(str(p.relative_to(site)) for p in site.rglob("*") if p.is_file()) == every_file
+    assert list(site.glob("assets/javascripts/bundle.*.min.js")) and list(site.glob("assets/stylesheets/main.*.min.css"))
 
     glossary = project / "annotations" / "glossary.yml"
     glossary.write_text(glossary.read_text(encoding="utf-8").replace("short: ", "short: Zqxgloss. ", 1), encoding="utf-8")
