@@ -12,7 +12,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .anchor import changed_warning
 from .consistency import consistency_problems
 from .edition import Edition, Options
 from .problems import Problem
@@ -79,7 +78,6 @@ def run_check(root: Path, docs_dir: Path | None = None, options: Options | None 
         result.orphans += len(placement.orphans)
         result.event_anchors += sum(1 for e in edition.layer.events if e.part == part.slug and e.anchor)
         result.events_placed += len(placement.events)
-        problems.extend(_changed_event_warnings(placement, tm))
         result.per_part[part.slug] = len(placement.matches)
         result.pages[part.slug] = tm
         edition.link_terms(tm, part.slug, [])  # counts term usage for the warnings below
@@ -89,16 +87,6 @@ def run_check(root: Path, docs_dir: Path | None = None, options: Options | None 
     problems.extend(_occurrence_warnings(edition))
     problems.extend(_exclude_warnings(entries, excluded))
     return result
-
-
-def _changed_event_warnings(placement, tm: TextMap) -> list[Problem]:
-    """An event anchor placed on changed text is warned about as an annotation's is: `--refresh` heals it."""
-    warnings = []
-    for event, match in placement.events:
-        if match.changed:
-            message, hint = changed_warning(event.anchor, match, tm.text[match.start:match.end])
-            warnings.append(Problem(event.place.file, event.place.line, event.place.col, message, hint, event.id, "warning"))
-    return warnings
 
 
 def _exclude_warnings(entries, found: Counter) -> list[Problem]:

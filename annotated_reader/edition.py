@@ -153,6 +153,10 @@ class Edition:
                 result.problems.append(Problem(event.place.file, event.place.line, event.place.col, message, hint, event.id))
                 continue
             start, end = tm.reading_span(placed.start, placed.end)
+            if placed.changed:  # as for an annotation: `reader check --refresh` heals it
+                message, hint = changed_warning(event.anchor, placed, tm.text[start:end])
+                result.problems.append(Problem(event.place.file, event.place.line, event.place.col, message, hint,
+                                               event.id, "warning"))
             result.events.append((event, Match(start, end, placed.method, placed.score, placed.paragraph)))
         result.matches.sort(key=lambda pair: pair[1].start)
         return result
