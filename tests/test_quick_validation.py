@@ -16,7 +16,9 @@ from annotated_reader import load
 from annotated_reader.yamlsource import read_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-MALFORMED = sorted((ROOT / "tests" / "fixtures" / "malformed").glob("*.yml"))
+# The malformed files that parse to data (the others stop at their YAML error, before any schema).
+MALFORMED = [path for path in sorted((ROOT / "tests" / "fixtures" / "malformed").glob("*.yml"))
+             if read_yaml(path, path.name).data is not None]
 
 
 def _kind(name: str) -> str:
@@ -40,8 +42,6 @@ def test_the_fast_check_passes_nothing_jsonschema_rejects(path):
     text = path.read_text(encoding="utf-8")
     name = text.split("# as: ", 1)[1].split()[0] if "# as: " in text else "mini-chapter.yml"
     doc = read_yaml(path, path.name)
-    if doc.data is None:
-        pytest.skip("no data to validate (a YAML error or an empty file)")
     kind = _kind(name)
     if load._quickly_valid(doc.data, kind):
         assert _jsonschema_errors(doc.data, kind) == []
