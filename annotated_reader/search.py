@@ -279,13 +279,18 @@ def front_coded(vocabulary: list[str]) -> str:
     """
     out, previous = [], ""
     for word in vocabulary:
-        shared = 0
-        limit = min(len(word), len(previous), len(MARKS) - 1)
-        while shared < limit and word[shared] == previous[shared]:
-            shared += 1
+        shared = _shared(word, previous, len(MARKS) - 1)
         out.append(MARKS[shared] + word[shared:])
         previous = word
     return "".join(out)
+
+
+def _shared(word: str, previous: str, most: int) -> int:
+    """How many letters `word` begins with that `previous` begins with too, at most `most`."""
+    shared, limit = 0, min(len(word), len(previous), most)
+    while shared < limit and word[shared] == previous[shared]:
+        shared += 1
+    return shared
 
 
 def front_decoded(text: str) -> list[str]:
@@ -320,10 +325,7 @@ def anchors_coded(anchors: list[str]) -> str:
             if run:
                 out.append(f"+{run}")
                 run = 0
-            shared = 0
-            limit = min(len(anchor), len(previous or ""), len(CHARS) - 1)
-            while shared < limit and anchor[shared] == previous[shared]:
-                shared += 1
+            shared = _shared(anchor, previous or "", len(CHARS) - 1)
             out.append(CHARS[shared] + anchor[shared:])
         previous = anchor
     if run:
@@ -385,15 +387,6 @@ def _gamma(n: int) -> str:
     return "0" * (n.bit_length() - 1) + format(n, "b")
 
 
-def _minimal(x: int, r: int) -> str:
-    """x in range(r) in minimal binary."""
-    if r <= 1:
-        return ""
-    b = (r - 1).bit_length()
-    short = (1 << b) - r
-    return format(x, f"0{b - 1}b") if x < short else format(x + short, f"0{b}b")
-
-
 _BINARY = [f"{{:0{width}b}}".format if width else "".format for width in range(64)]  # numbers in `width` bits
 
 
@@ -406,7 +399,7 @@ def _interpolative(docs: list[int], lo: int, hi: int, out: list[str]) -> None:
             continue
         m = (start + end) // 2
         least, most = lo + m - start, hi - (end - m - 1)  # where the middle one can be, with the others around it
-        x, r = docs[m] - least, most - least + 1  # _minimal(x, r), inline: this runs for every posting
+        x, r = docs[m] - least, most - least + 1  # x in minimal binary for r values, inline: this runs for every posting
         b = (r - 1).bit_length()
         short = (1 << b) - r
         out.append(_BINARY[b - 1](x) if x < short else _BINARY[b](x + short))
@@ -533,13 +526,12 @@ def dialog_html() -> str:
 
 
 def in_header(page_html: str) -> str:
-    """The page with the search dialog at the end of Material's header bar, where its own search sits,
-    and search.js with its index loading from the head (`in_head`)."""
+    """The page with the search dialog at the end of Material's header bar, where its own search sits."""
     header_end = page_html.find("</header>")
     nav_end = page_html.rfind("</nav>", 0, header_end) if header_end > 0 else -1
     if nav_end < 0:
         return page_html
-    return in_head(page_html[:nav_end] + dialog_html() + page_html[nav_end:])
+    return page_html[:nav_end] + dialog_html() + page_html[nav_end:]
 
 
 _SEARCH_SCRIPT = re.compile(r'<script src="([^"]*?)assets/search\.js"></script>')

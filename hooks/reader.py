@@ -27,7 +27,7 @@ from annotated_reader.notes import CONFIG_PATH as NOTES_CONFIG, config_js as not
 from annotated_reader.export import build_exports, export_files
 from annotated_reader.figures import ATLAS_HINT
 from annotated_reader.render import resolve_links
-from annotated_reader.search import in_header, layer_documents, page_documents, part_documents, synonyms, write_index
+from annotated_reader.search import in_head, in_header, layer_documents, page_documents, part_documents, synonyms, write_index
 from annotated_reader.site import (ARCHIVE_DIR, REFERENCE_PAGES, downloads_html, offline_archive, reference_markdown, shim_source,
                                    source_date_epoch)
 
@@ -213,7 +213,7 @@ def on_env(env, config, files):
 
 def on_post_page(output, page, config):
     edition: Edition = _state["edition"]
-    output = in_header(output)  # the search button and dialog, where Material's search sits
+    output = in_head(in_header(output))  # the search button and dialog where Material's sits; search.js from the head
     keys = _state["keys"].get(page.file.src_uri)
     if keys:
         output = output.replace("</body>", _tips(edition, keys, page) + "</body>", 1)

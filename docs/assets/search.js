@@ -233,8 +233,10 @@
     s.addEventListener("load", start);
     s.addEventListener("error", missing);
   });
-  function siteBase() { // the site's root, as Material has it: "./", "../" ("/" on 404.html)
-    try { return JSON.parse(d.getElementById("__config").textContent).base.replace(/\/?$/, "/"); } catch (err) { return "./"; }
+  var base = null;
+  function siteBase() { // the site's root, as Material has it: "./", "../" ("/" on 404.html); read once the page has it
+    if (base === null) { try { base = JSON.parse(d.getElementById("__config").textContent).base.replace(/\/?$/, "/"); } catch (err) { return "./"; } }
+    return base;
   }
   api.ready = ready;
   ready.catch(function () { /* said in the dialog when a query waits on it */ });
