@@ -10,10 +10,6 @@ import hashlib
 import json
 import logging
 import os
-import pickle
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
 
 from jinja2 import BytecodeCache
@@ -27,7 +23,8 @@ from annotated_reader.notes import CONFIG_PATH as NOTES_CONFIG, config_js as not
 from annotated_reader.export import build_exports, export_files
 from annotated_reader.figures import ATLAS_HINT
 from annotated_reader.render import resolve_links
-from annotated_reader.search import in_head, in_header, layer_documents, page_documents, part_documents, synonyms, write_index
+from annotated_reader.search import (in_head, in_header, layer_documents, page_documents, part_documents, synonyms, write_index,
+                                     write_index_in_background)
 from annotated_reader.site import (ARCHIVE_DIR, REFERENCE_PAGES, downloads_html, offline_archive, reference_markdown, shim_source,
                                    source_date_epoch)
 
@@ -39,7 +36,7 @@ _converted: dict = {}  # part src_uri -> (digest of its Markdown, HTML, toc), wh
 _indexed: dict = {}  # part url -> (digest of its page, its search documents), while serving
 _finished: dict = {}  # part src_uri -> (its decorated HTML, page URL, files, links resolved, triggers unwrapped), while serving
 _popups: dict = {}  # part src_uri -> (its popup keys, the edition's shared inputs, page URL, the popups with links resolved), while serving
-_indexing: dict = {}  # the process writing the search index after a serve build
+_indexing: dict = {}  # the search.IndexProcess writing the search index after a build
 
 
 class _CompiledTemplates(BytecodeCache):
@@ -259,9 +256,9 @@ def on_post_build(config):
     with edition.timed("search"):
         args = (Path(config.site_dir), documents + layer_documents(edition, urls), synonyms(edition), titles)
         if _serving["on"]:  # the browser reloads now; the search index follows a moment later
-            _start_indexing(args)
+            _indexing["process"] = write_index_in_background(*args)
         elif exports:  # written beside the exports (on the other core), before the archive, which must hold it
-            _start_indexing(args, capture=True)
+            _indexing["process"] = write_index_in_background(*args, capture=True)
         else:
             write_index(*args)
     if not _serving["on"]:
@@ -271,7 +268,7 @@ def on_post_build(config):
         for path in written:
             log.info(f"annotated-reader: wrote the export {path}")
         with edition.timed("search"):
-            _finish_indexing(args)
+            _finish_indexing()
         archive = offline_archive(Path(config.site_dir), _archive_name(config), _state["epoch"])  # leaves out downloads/
         log.info(f"annotated-reader: wrote the offline archive {archive}")
     if os.environ.get("READER_TIMINGS"):  # the benchmark's per-stage figures
@@ -294,50 +291,19 @@ def on_serve(server, config, builder):
     return server
 
 
-# The child of _start_indexing: reads the arguments of write_index from the file it is given.
-_INDEX_CHILD = ("import os, pickle, sys\n"
-                "from annotated_reader.search import write_index\n"
-                "with open(sys.argv[1], 'rb') as f:\n    args = pickle.load(f)\n"
-                "os.remove(sys.argv[1])\n"
-                "write_index(*args)\n")
-
-
-def _start_indexing(args: tuple, capture: bool = False) -> None:
-    """Write the search index in a process of its own: it runs beside the next steps (on the other
-    core, without holding the GIL): the exports of a build, the reload of `mkdocs serve`, where a
-    rebuild that starts before it is done stops it instead of waiting for an index it makes obsolete.
-    A plain child (not multiprocessing, whose spawned children run the parent's main script again)
-    given its arguments in a file; `capture`: keep its error output for _finish_indexing."""
-    fd, path = tempfile.mkstemp(prefix="reader-index-", suffix=".pickle")
-    with os.fdopen(fd, "wb") as f:
-        pickle.dump(args, f, protocol=pickle.HIGHEST_PROTOCOL)
-    _indexing["process"] = subprocess.Popen([sys.executable, "-c", _INDEX_CHILD, path], stdin=subprocess.DEVNULL,
-                                            stderr=subprocess.PIPE if capture else None, text=True)
-    _indexing["arguments"] = path
-
-
-def _finish_indexing(args: tuple) -> None:
-    """Wait for the build's index process, if it has one. Should it fail (or be killed), the index is
-    written here after all: a build never depends on the child, and a real error shows its traceback."""
+def _finish_indexing() -> None:
+    """Wait for the build's index process, if it has one (written here after all should it fail)."""
     process = _indexing.pop("process", None)
-    if process is None:
-        return
-    _, errors = process.communicate()
-    Path(_indexing.pop("arguments")).unlink(missing_ok=True)
-    if process.returncode:
-        log.info(f"annotated-reader: the search index process failed (exit status {process.returncode}), "
-                 f"writing the index in the build's own process. {errors or ''}".strip())
-        write_index(*args)
+    failure = process.finish() if process else None
+    if failure:
+        log.info(f"annotated-reader: {failure}")
 
 
 def _stop_indexing() -> None:
     """Stop the last serve build's index process, if it still runs (this build writes a new index)."""
     process = _indexing.pop("process", None)
-    if process is not None:
-        if process.poll() is None:
-            process.terminate()
-        process.wait()
-        Path(_indexing.pop("arguments")).unlink(missing_ok=True)  # when it was stopped before reading them
+    if process:
+        process.stop()
 
 
 def _pin_build_date(root: Path, docs_dir: Path) -> int:
