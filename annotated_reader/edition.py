@@ -19,7 +19,7 @@ from pathlib import Path
 from .anchor import Failure, Match, changed_warning, explain, match_quote, normalize
 from .book import Book, load_book
 from .figures import Figures
-from .load import load_layer
+from .load import load_layer, loaded_bytes
 from .model import Annotation, Event, Layer, Person, Term
 from .problems import Problem
 from .render import markdown_to_html, template
@@ -192,10 +192,15 @@ class Edition:
 
     def _part_inputs(self, slug: str, html: str) -> str:
         """A digest of everything a part's page is made from: its HTML, its annotation file, the shared
-        files (glossary, people, places, timeline), the options, and the parts of the annotations it links."""
+        files (glossary, people, places, timeline), the options, and the parts of the annotations it links.
+
+        The annotation file counts as the layer was loaded from it (the bytes load.py kept), not as it is
+        now: a file saved during a build would otherwise pair the old page with the new bytes, and the
+        rebuild the save starts would reuse the old page. A part without a layer (no file, or a file
+        with errors) has no annotations, whatever the file holds."""
         digest = hashlib.sha1(html.encode("utf-8"))
-        own = self.root / "annotations" / f"{slug}.yml"
-        text = own.read_bytes() if own.is_file() else b""
+        part = self.layer.parts.get(slug)
+        text = loaded_bytes(self.root / "annotations" / Path(part.place.file).name, part.place.file) if part else b""
         digest.update(text)
         digest.update(self.shared_inputs().encode("ascii"))
         refs = sorted(set(re.findall(rb"ann:([a-z0-9-]+)", text)))

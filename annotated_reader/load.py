@@ -125,6 +125,14 @@ def _read_checked(path: Path, display: str, kind: str) -> tuple[YamlDoc, tuple[P
     return doc, tuple(problems), valid
 
 
+def loaded_bytes(path: Path, display: str, kind: str = "part") -> bytes:
+    """The bytes of `path` as `load_layer` last read them (b"" if it never did): what the layer it
+    returned was made from, which the file may no longer hold. `display` is the name its problems
+    show (a `Place.file` of what was loaded from it)."""
+    cached = _CHECKED.get((str(path), display, kind))
+    return cached[0] if cached else b""
+
+
 def _display(path: Path, root: Path | None) -> str:
     try:
         return str(path.resolve().relative_to((root or Path.cwd()).resolve()))
