@@ -65,8 +65,8 @@ def cmd_profile(args: argparse.Namespace) -> int:
     if draft is not None and out is not None and out.exists():
         problems = [Problem(args.out, 1, 1, "the file exists; a draft never overwrites a profile",
                             "Pass another --out, or remove the file first.", "profile-exists")]
+    _print_problems(problems)  # with a draft, only warnings (e.g. an EPUB's missing image), as `reader import` shows them
     if draft is None or out is not None and out.exists():
-        _print_problems(problems)
         print("reader profile: no draft written.", file=sys.stderr)
         return EXIT_PROBLEMS
     if out is None:

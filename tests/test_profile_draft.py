@@ -91,6 +91,23 @@ def test_reader_profile_writes_once_and_never_overwrites(mini_book, tmp_path, ca
     assert out.read_text(encoding="utf-8") == drafted
 
 
+@pytest.mark.parametrize("out", [None, "draft.yml"])
+def test_reader_profile_shows_the_warnings_reader_import_shows(mini_book, tmp_path, capsys, out):
+    """A copy that lacks a file its text does not need (here the plate's image) is still drafted from,
+    and `reader profile` names what is missing as `reader import` does: file:line:col warnings, on
+    stderr (stdout, without --out, is the draft alone)."""
+    source = tmp_path / "book.epub"
+    source.write_bytes(mini_book.form("epub", variant="epub3", lacking="image").read_bytes())
+    assert main(["profile", str(source)] + (["--out", str(tmp_path / out)] if out else [])) == 0
+    printed = capsys.readouterr()
+    expected = [p.text() for p in import_form(source, mini_book.profile)[0].problems]  # what the import finds
+    assert len(expected) == 1 and expected[0].startswith(f"{source}/OEBPS/images/plate.png:1:1: warning: "
+                                                         "[epub-missing-resource] ")
+    assert [line for line in printed.err.splitlines() if ": warning: " in line] == expected
+    drafted = (tmp_path / out).read_text(encoding="utf-8") if out else printed.out
+    assert _facts(parse_profile(drafted, "draft.yml")) == _facts(mini_book.profile)
+
+
 @pytest.mark.parametrize("data, ident", [(b"%PDF-1.7\n", "profile-draft-form"),
                                          (b"PK\x03\x04" + b"\x00" * 30, "epub-damaged"),
                                          (b"A text\n\nwithout any contents list.\n", "profile-draft-contents")])
