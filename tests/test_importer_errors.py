@@ -61,32 +61,32 @@ def test_non_utf8_file_names_offset_line_and_column(tmp_path, capsys):
                       "iconv -f cp1252 -t utf-8 book.txt > book-utf8.txt.")
 
 
-def test_no_notes_section(tmp_path, capsys):
-    source = edition(tmp_path, "\nNOTES\n", "\nAFTERWORD\n")
+# Edits of the mini edition that each make `reader import` refuse with one problem: its id -> the edit.
+ONE_PROBLEM = {
+    "notes-missing": ("\nNOTES\n", "\nAFTERWORD\n"),
+    "note-without-marker": ("and then silence.⁸", "and then silence."),
+    "marker-without-note": ("closed that spring.", "closed that spring.³"),
+    "heading-not-found": ("\nTHE SALT TAX\n", "\nTHE SALT TAXES\n"),
+    "contents-number": ("2. THE SALT TAX 31", "3. THE SALT TAX 31"),
+}
+# The problem each prints, word for word ({source}: the edited copy, {last}: its last line, {profile}: the profile).
+PRINTED = """\
+{source}:{last}:1: error: [notes-missing] no NOTES section: no line after the last part reads "NOTES", so the note markers cannot be linked Check that the export is complete, or set `notes_heading` in the profile.
+{source}:196:1: error: [note-without-marker] note 8 of part "Winter Roads" has no marker ⁸ in the part's text Check the note number, or the superscript in the text (an OCR slip?).
+{source}:166:165: error: [marker-without-note] marker ³ in part "The Last Caravan: Roads, Rulers, and Riders" has no note 3 under "The Last Caravan" in the notes Check the superscript against the notes (an OCR slip?).
+{source}:70:1: error: [heading-not-found] heading "THE SALT TAX" of part "salt-tax" not found after line 70 Did you mean "THE SALT TAXES"? The profile declares it at {profile}:31.
+{source}:34:1: error: [contents-number] the contents number "The Salt Tax" 3, the profile 2 Make the profile's `number` match the book.
+"""
+
+
+@pytest.mark.parametrize("ident", ONE_PROBLEM)
+def test_one_problem_and_nothing_written(tmp_path, capsys, ident):
+    source = edition(tmp_path, *ONE_PROBLEM[ident])
     code, err = run(capsys, source)
-    last_line = len(source.read_text(encoding="utf-8").rstrip("\n").split("\n"))
+    last = len(source.read_text(encoding="utf-8").rstrip("\n").split("\n"))
+    expected = next(line for line in PRINTED.splitlines() if f": error: [{ident}] " in line)
     assert code == 1
-    assert err == [f'{source}:{last_line}:1: error: [notes-missing] no NOTES section: no line after the last '
-                   'part reads "NOTES", so the note markers cannot be linked Check that the export is '
-                   "complete, or set `notes_heading` in the profile.", NOTHING_WRITTEN.format(n=1)]
-
-
-def test_note_without_marker(tmp_path, capsys):
-    source = edition(tmp_path, "and then silence.⁸", "and then silence.")
-    code, err = run(capsys, source)
-    assert code == 1
-    assert err == [f'{source}:196:1: error: [note-without-marker] note 8 of part "Winter Roads" has no '
-                   "marker ⁸ in the part's text Check the note number, or the superscript in the text "
-                   "(an OCR slip?).", NOTHING_WRITTEN.format(n=1)]
-
-
-def test_marker_without_note(tmp_path, capsys):
-    source = edition(tmp_path, "closed that spring.", "closed that spring.³")
-    code, err = run(capsys, source)
-    assert code == 1
-    assert err == [f'{source}:166:165: error: [marker-without-note] marker ³ in part "The Last Caravan: '
-                   'Roads, Rulers, and Riders" has no note 3 under "The Last Caravan" in the notes Check the '
-                   "superscript against the notes (an OCR slip?).", NOTHING_WRITTEN.format(n=1)]
+    assert err == [expected.format(source=source, last=last, profile=PROFILE), NOTHING_WRITTEN.format(n=1)]
 
 
 def test_last_marker_misread_is_repaired_by_the_note_count(tmp_path, capsys):
@@ -102,23 +102,6 @@ def test_missing_note_is_a_sequence_problem_and_an_orphan_marker(tmp_path, capsy
     assert code == 1
     assert [line.split(": error: ")[1].split("]")[0] for line in err[:-1]] == [
         "[marker-without-note", "[notes-sequence"]
-
-
-def test_part_heading_not_found(tmp_path, capsys):
-    source = edition(tmp_path, "\nTHE SALT TAX\n", "\nTHE SALT TAXES\n")
-    code, err = run(capsys, source)
-    assert code == 1
-    assert err == [f'{source}:70:1: error: [heading-not-found] heading "THE SALT TAX" of part "salt-tax" not '
-                   f'found after line 70 Did you mean "THE SALT TAXES"? The profile declares it at '
-                   f"{PROFILE}:31.", NOTHING_WRITTEN.format(n=1)]
-
-
-def test_contents_disagreeing_with_the_profile(tmp_path, capsys):
-    source = edition(tmp_path, "2. THE SALT TAX 31", "3. THE SALT TAX 31")
-    code, err = run(capsys, source)
-    assert code == 1
-    assert err[0] == (f'{source}:34:1: error: [contents-number] the contents number "The Salt Tax" 3, the '
-                      "profile 2 Make the profile's `number` match the book.")
 
 
 def test_broken_profile_is_reported_with_its_line(tmp_path, capsys):

@@ -59,33 +59,13 @@ annotations:
     body: The Kremlin.
 """
 
-REFRESHED = """\
-part: mini-chapter
-annotations:
-  # the grain question recurs in later chapters
-  - id: grain
-    anchor:
-      quote: the grain questions   # keep it short
-      near: 2
-    kind: context
-    body: Grain.
-  - id: letter
-    anchor:
-      quote: "kept the letter for many years"
-      prefix: Ivanov
-      suffix: though he
-      near: 4
-    kind: context
-    body: The letter.
-  - id: commissar
-    anchor: {quote: the commissar, prefix: Later}
-    kind: person
-    body: The commissar.
-  - id: kremlin
-    anchor: {quote: summoned to the Kremlyn, near: 2}
-    kind: place
-    body: The Kremlin.
-"""
+# What --refresh makes of it on EDITED: three anchors' values, and nothing else (the comments, the
+# quoting and the orphan stay as they were).
+REFRESHED = (
+    LAYER.replace("      quote: the grain question   # keep it short\n",
+                  "      quote: the grain questions   # keep it short\n      near: 2\n")
+    .replace("      suffix: although he\n", "      suffix: though he\n      near: 4\n")
+    .replace("{quote: summoned to the Kremlin}", "{quote: summoned to the Kremlyn, near: 2}"))
 
 
 # Events anchored like the annotations above: a quote reworded, a context moved (flow and block
