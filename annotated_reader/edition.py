@@ -23,7 +23,7 @@ from .load import load_layer, loaded_bytes
 from .model import Annotation, Event, Layer, Person, Term
 from .problems import Problem
 from .render import markdown_to_html, template
-from .terms import TermIndex
+from .terms import Hit, TermIndex
 from .textmap import TextMap, apply, closing, opening, text_map
 
 LINK_POLICIES = ("first-per-section", "first-per-page", "all")
@@ -93,6 +93,7 @@ class Edition:
         self.placed_pages: dict[str, tuple[str, TextMap, Placement]] = {}
         self._triggers: dict[tuple[str, bool, bool], str] = {}  # trigger tags and popups, made once per build
         self._tips: dict[str, str] = {}
+        self._hits: dict[int, tuple[TextMap, list[list[Hit]]]] = {}  # id(text map) -> (it, its runs' hits): term_hits
         self.timings: Counter = Counter()  # seconds per stage, so the benchmark can point at a regression
         self.figures = Figures(self)  # maps and timeline strips
         self.part_cache: dict | None = None  # slug -> last decorated page; set by the hooks while serving
@@ -263,11 +264,9 @@ class Edition:
         seen_section: set[tuple[str, int]] = set()
         counts: Counter = Counter()  # key -> uses on this page; also the keys seen so far
         policy = self.options.link_policy
-        find, trigger, text = self.index.find, self._trigger, tm.text
-        for run in tm.runs:
-            if not run.linkable:
-                continue  # endnotes are linked too: they are text the reader reads
-            for hit in find(text[run.start:run.end]):
+        trigger = self._trigger
+        for run, hits in zip(tm.runs, self.term_hits(tm)):  # endnotes are linked too: they are text the reader reads
+            for hit in hits:
                 start, end = run.start + hit.start, run.start + hit.end
                 edge = bisect.bisect_right(boundaries, start)
                 if edge < len(boundaries) and boundaries[edge] < end:
@@ -286,6 +285,17 @@ class Edition:
         for key, n in counts.items():
             self.usage[key][slug] += n
         return set(counts), inserts
+
+    def term_hits(self, tm: TextMap) -> list[list[Hit]]:
+        """The forms found in each run of `tm` (none in a run that is not linkable), found once per text
+        map: the EPUB links the very text maps the site's parts were linked on (placed_pages)."""
+        cached = self._hits.get(id(tm))
+        if cached and cached[0] is tm:
+            return cached[1]
+        find, text = self.index.find, tm.text
+        hits = [list(find(text[run.start:run.end])) if run.linkable else [] for run in tm.runs]
+        self._hits[id(tm)] = (tm, hits)
+        return hits
 
     def _trigger(self, key: str, first: bool, first_on_page: bool) -> str:
         cached = self._triggers.get((key, first, first_on_page))  # three variants per entry, used thousands of times

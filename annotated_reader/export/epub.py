@@ -22,6 +22,7 @@ epubcheck sees is what the templates say.
 """
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import zipfile
@@ -198,13 +199,14 @@ class EpubBuilder:
         """
         inserts: list[Insert] = []
         seen: set[str] = set()
-        for run in tm.runs:
-            if not run.linkable or run.skipped:
+        edges = sorted(boundaries)
+        for run, hits in zip(tm.runs, self.edition.term_hits(tm)):  # the site's own finds, when it linked this text map
+            if run.skipped:
                 continue
-            segment = tm.text[run.start:run.end]
-            for hit in self.edition.index.find(segment):
+            for hit in hits:
                 start, end = run.start + hit.start, run.start + hit.end
-                if any(start < b < end for b in boundaries):
+                edge = bisect.bisect_right(edges, start)
+                if edge < len(edges) and edges[edge] < end:
                     continue  # would cross a highlight's edge and break the nesting
                 self.usage[hit.key][slug] += 1
                 if hit.key in seen:
