@@ -23,7 +23,7 @@ from annotated_reader.notes import CONFIG_PATH as NOTES_CONFIG, config_js as not
 from annotated_reader.export import build_exports, export_files
 from annotated_reader.figures import ATLAS_HINT
 from annotated_reader.render import resolve_links
-from annotated_reader.search import (in_head, in_header, layer_documents, page_documents, part_documents, synonyms, write_index,
+from annotated_reader.search import (in_head, in_header, layer_documents, page_documents, part_documents, synonyms,
                                      write_index_in_background)
 from annotated_reader.site import (ARCHIVE_DIR, REFERENCE_PAGES, downloads_html, offline_archive, reference_markdown, shim_source,
                                    source_date_epoch)
@@ -205,6 +205,8 @@ def on_env(env, config, files):
     _state["files"] = files
     if _serving["on"]:
         env.bytecode_cache = _compiled
+    else:  # every page's documents are known now: the index is written beside the page rendering, on the other core
+        _start_indexing(config, files)
     return env
 
 
@@ -246,22 +248,13 @@ def _tips(edition: Edition, keys: set[str], page) -> str:
 @event_priority(-100)  # last: the zip must hold everything the build wrote, the search index included
 def on_post_build(config):
     edition: Edition = _state["edition"]
-    urls = {f.src_uri: f.url for f in _state["files"].documentation_pages()}
-    documents, titles = _state["search"], _state["titles"]
     if edition.options.minify:  # our own JS and CSS, before the archive, which must hold what readers download
         with edition.timed("minify"):
             minify_own_assets(Path(config.docs_dir), Path(config.site_dir))
 
-    exports = export_files(edition.book, edition.options.exports)
-    with edition.timed("search"):
-        args = (Path(config.site_dir), documents + layer_documents(edition, urls), synonyms(edition), titles)
-        if _serving["on"]:  # the browser reloads now; the search index follows a moment later
-            _indexing["process"] = write_index_in_background(*args)
-        elif exports:  # written beside the exports (on the other core), before the archive, which must hold it
-            _indexing["process"] = write_index_in_background(*args, capture=True)
-        else:
-            write_index(*args)
-    if not _serving["on"]:
+    if _serving["on"]:  # the browser reloads now; the search index follows a moment later
+        _start_indexing(config, _state["files"])
+    else:
         with edition.timed("exports"):
             written = build_exports(_state["root"], Path(config.docs_dir), Path(config.site_dir), edition.options.exports,
                                     base_url=config.site_url or "", edition=edition)
@@ -277,6 +270,7 @@ def on_post_build(config):
 
 
 def on_build_error(error):
+    _stop_indexing()  # a failed build writes no index
     _unpin_build_date()
 
 
@@ -289,6 +283,18 @@ def on_serve(server, config, builder):
     server.watch(str(root / "annotations"))
     server.watch(str(root / "profiles"))
     return server
+
+
+def _start_indexing(config, files: Files) -> None:
+    """Start the child that writes the search index (search.write_index_in_background). A build starts it in
+    on_env, when every page's documents are known, so it runs beside the page rendering, the exports and the
+    minifying; on_post_build waits for it before the archive, which must hold it. `mkdocs serve` starts it
+    after the build instead: the browser reloads at once and the index follows a moment later."""
+    edition: Edition = _state["edition"]
+    with edition.timed("search"):
+        urls = {f.src_uri: f.url for f in files.documentation_pages()}
+        args = (Path(config.site_dir), _state["search"] + layer_documents(edition, urls), synonyms(edition), _state["titles"])
+        _indexing["process"] = write_index_in_background(*args, capture=not _serving["on"])
 
 
 def _finish_indexing() -> None:
