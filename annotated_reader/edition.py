@@ -116,6 +116,20 @@ class Edition:
         finally:
             self.timings[stage] += time.perf_counter() - start
 
+    def markdown_texts(self) -> list[tuple[str, bool]]:
+        """Every contributed Markdown text the site's pages render, with whether it is rendered inline:
+        what the hooks give render.render_ahead when a build starts."""
+        layer, texts = self.layer, []
+        for part in layer.parts.values():
+            texts += [(part.synopsis, False), *((q, True) for q in part.questions)]
+            for ann in part.annotations:
+                texts += [(ann.body, False), *((source, True) for source in ann.sources)]
+        for entry in [*layer.terms, *layer.people]:
+            texts += [(entry.short, False), (entry.long, False), *((source, True) for source in entry.sources)]
+        texts += [(event.event, True) for event in layer.events]
+        texts += [(place.note, False) for place in layer.places]
+        return texts
+
     # -- placing -----------------------------------------------------------------------------
 
     def place(self, slug: str, tm: TextMap) -> Placement:

@@ -22,7 +22,7 @@ from annotated_reader.edition import Edition, Options, without_triggers
 from annotated_reader.notes import CONFIG_PATH as NOTES_CONFIG, config_js as notes_config_js
 from annotated_reader.export import build_exports, export_files
 from annotated_reader.figures import ATLAS_HINT
-from annotated_reader.render import resolve_links
+from annotated_reader.render import render_ahead, resolve_links, stop_rendering_ahead
 from annotated_reader.search import (in_head, in_header, layer_documents, page_documents, part_documents, synonyms,
                                      write_index_in_background)
 from annotated_reader.site import (ARCHIVE_DIR, REFERENCE_PAGES, downloads_html, offline_archive, reference_markdown, shim_source,
@@ -102,6 +102,8 @@ def on_config(config):
     _state.clear()
     _state.update(converting={}, edition=edition, root=root, keys={}, linked={}, logged=set(), search=[], titles={})
     _state["epoch"] = _pin_build_date(root, Path(config.docs_dir))
+    if not _serving["on"]:  # the bodies are rendered on the other core while MkDocs reads and converts the pages
+        render_ahead(edition.markdown_texts(), edition.annotation_parts)
     config.nav = edition.nav()
     for problem in edition.problems:
         _log(problem)
@@ -264,6 +266,7 @@ def on_post_build(config):
             _finish_indexing()
         archive = offline_archive(Path(config.site_dir), _archive_name(config), _state["epoch"])  # leaves out downloads/
         log.info(f"annotated-reader: wrote the offline archive {archive}")
+        stop_rendering_ahead()  # after the exports, which render the same bodies
     if os.environ.get("READER_TIMINGS"):  # the benchmark's per-stage figures
         Path(os.environ["READER_TIMINGS"]).write_text(json.dumps(dict(edition.timings)), encoding="utf-8")
     _unpin_build_date()
@@ -271,6 +274,7 @@ def on_post_build(config):
 
 def on_build_error(error):
     _stop_indexing()  # a failed build writes no index
+    stop_rendering_ahead()
     _unpin_build_date()
 
 
