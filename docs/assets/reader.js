@@ -296,15 +296,50 @@
   }
   w.addEventListener("hashchange", onHash);
 
-  /* ---- reading position: a scroll fraction per page, only when storage works ---------- */
+  /* ---- reading position: the block at the top of the view, per page, only when storage works ----
+     Saved as "ID FRACTION": the id of the article's block under the header (or "@N", its place among
+     the article's blocks, when it has none) and how far into it the view starts. A scroll fraction
+     would not come back: blocks out of view have only an estimated height (reader.css). An older
+     bare fraction is still read. */
 
   var store = null;
   try { store = w.localStorage; store.setItem("ra-test", "1"); store.removeItem("ra-test"); } catch (err) { store = null; }
   var posKey = "", saveTimer = 0;
-  function span() { return Math.max(1, d.documentElement.scrollHeight - w.innerHeight); }
+  function article() { return d.querySelector(".md-content article"); }
+  function viewTop() { var h = d.querySelector(".md-header"); return h ? Math.max(0, h.getBoundingClientRect().bottom) : 0; }
+  function position() { // the last block starting at or above the view's top (blocks are in page order)
+    var a = article(), blocks = a ? a.children : [], top = viewTop(), lo = 0, hi = blocks.length - 1, at = -1;
+    if (w.scrollY < 1) return "";
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1;
+      if (blocks[mid].getBoundingClientRect().top <= top) { at = mid; lo = mid + 1; } else hi = mid - 1;
+    }
+    if (at < 0) return "";
+    var r = blocks[at].getBoundingClientRect();
+    return (blocks[at].id || "@" + at) + " " + Math.round((top - r.top) / Math.max(1, r.height) * 1e3) / 1e3;
+  }
   function save() {
     if (!store || !posKey) return;
-    try { store.setItem(posKey, String(Math.round(w.scrollY / span() * 1e4) / 1e4)); } catch (err) { /* full or blocked */ }
+    try { store.setItem(posKey, position()); } catch (err) { /* full or blocked */ }
+  }
+  function restore(saved) {
+    var m = /^(\S+) ([0-9.]+)$/.exec(saved || "");
+    if (!m) { // a bare fraction of the page's height, as saved before
+      var f = parseFloat(saved) || 0;
+      if (f > 0 && f <= 1) w.scrollTo(0, f * Math.max(1, d.documentElement.scrollHeight - w.innerHeight));
+      return;
+    }
+    var a = article(), el = m[1][0] === "@" ? a && a.children[+m[1].slice(1)] : d.getElementById(m[1]);
+    if (!el) return;
+    var root = d.documentElement.style, frames = 30, still = 0;
+    el.style.contentVisibility = "visible"; // its own height, not the estimate
+    root.overflowAnchor = "none";           // this loop keeps the block in place, not the browser
+    (function place() { // blocks coming into view are laid out a frame later: measure again until still
+      var r = el.getBoundingClientRect(), by = r.top + parseFloat(m[2]) * r.height - viewTop();
+      if (Math.abs(by) >= 1) { w.scrollBy(0, by); still = 0; } else still++;
+      if (still < 3 && --frames > 0) w.requestAnimationFrame(place);
+      else { el.style.contentVisibility = ""; root.overflowAnchor = ""; }
+    })();
   }
   w.addEventListener("scroll", function () { clearTimeout(saveTimer); saveTimer = setTimeout(save, 400); }, { passive: true });
   w.addEventListener("pagehide", save);
@@ -314,9 +349,9 @@
     if (search) search.setAttribute("aria-label", "Search"); // Material leaves its search dialog unnamed
     posKey = "ra-pos:" + location.pathname;
     if (location.hash) { onHash(); return; }
-    var f = 0;
-    try { f = store ? parseFloat(store.getItem(posKey)) || 0 : 0; } catch (err) { f = 0; }
-    if (f > 0 && f <= 1) w.scrollTo(0, f * span());
+    var saved = "";
+    try { saved = store ? store.getItem(posKey) : ""; } catch (err) { saved = ""; }
+    restore(saved);
   }
 
   if (w.document$ && typeof w.document$.subscribe === "function") w.document$.subscribe(init);

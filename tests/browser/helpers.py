@@ -9,6 +9,13 @@ DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 MOBILE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True, "device_scale_factor": 2}
 
 
+def render_every_block(page) -> None:
+    """Lay out the whole article, as it is once scrolled through. Blocks out of view are skipped
+    (reader.css: content-visibility), and axe judges colours from what is painted, so it reads
+    nonsense colours (dark grey on darker grey) for text that was never laid out."""
+    page.add_style_tag(content=".md-content article > * { content-visibility: visible !important; }")
+
+
 def open_page(page, url: str):
     page.goto(url, wait_until="load")
     page.wait_for_function("() => !!window.document$ || document.readyState === 'complete'")

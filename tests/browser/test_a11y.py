@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from .conftest import AXE
-from .helpers import POPUP, open_page
+from .helpers import POPUP, open_page, render_every_block
 
 expect = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed").expect
 
@@ -23,6 +23,7 @@ PAGES = {"home": "index.html", "part": None, "glossary": "glossary.html", "peopl
 def axe_violations(page) -> list[dict]:
     if not AXE.is_file():
         pytest.skip(f"axe-core is missing ({AXE}): run `npm ci`")
+    render_every_block(page)
     page.add_script_tag(path=str(AXE))
     options = {"resultTypes": ["violations"], "rules": {rule: {"enabled": False} for rule in DISABLED_RULES}}
     result = page.evaluate("options => axe.run(document, options)", options)

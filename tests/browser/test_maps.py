@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import open_page, same_origin
+from .helpers import open_page, render_every_block, same_origin
 from .conftest import AXE
 from .test_a11y import check
 
@@ -64,6 +64,7 @@ def content_violations(page) -> list[dict]:
     """axe on the page's content, where the figures are (test_a11y covers the theme's frame)."""
     if not AXE.is_file():
         pytest.skip(f"axe-core is missing ({AXE}): run `npm ci`")
+    render_every_block(page)
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("() => axe.run({include: [['.md-content']]}, {resultTypes: ['violations']})")
     return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]

@@ -1,4 +1,4 @@
-"""reader.css: first and repeated triggers, reduced motion, the print stylesheet."""
+"""reader.css: first and repeated triggers, reduced motion, the print stylesheet, blocks rendered as they near the view."""
 from __future__ import annotations
 
 import re
@@ -54,3 +54,29 @@ def test_print_stylesheet(site, http_base, desktop, artifacts):
         h = page.locator("mark.ra-hl").first.evaluate(STYLE)
         assert h["line"] == "underline" and h["background"] in ("rgba(0, 0, 0, 0)", "transparent"), h
     page.screenshot(path=str(artifacts / "part-print.png"))
+
+
+RENDERED = """sel => [...document.querySelectorAll(sel)].filter(n => n.firstElementChild)  // is a block's content rendered?
+    .map(n => n.firstElementChild.checkVisibility({contentVisibilityAuto: true}))"""
+
+
+def test_blocks_far_from_the_view_wait_to_be_rendered(site, http_base, desktop):
+    """Long parts load faster when blocks out of view are skipped (content-visibility); they are
+    rendered when scrolled to, when linked to, and all of them when printed."""
+    page = open_page(desktop, http_base + site.part)
+    blocks = ".md-content article > :is(p[id^='p-'], .ra-notes, .footnote)"
+    skipped = page.evaluate(RENDERED, blocks)
+    if len(skipped) < 3 or page.evaluate("document.documentElement.scrollHeight < 3 * innerHeight"):
+        pytest.skip(f"{site.part} fits in a few screens: nothing to defer")
+    assert skipped[0] is True, "the first block is on screen and must be rendered"
+    assert skipped[-1] is False, "the last block, screens below, should not be rendered yet"
+    page.locator(blocks).last.scroll_into_view_if_needed()
+    page.wait_for_function(f"() => ({RENDERED})({blocks!r}).pop() === true")
+    last = page.evaluate(f"document.querySelector('.md-content article > p[id^=\"p-\"]:last-of-type')?.id")
+    if last:  # a link to a paragraph far below lands on it, rendered
+        open_page(page, f"{http_base}{site.part}#{last}")
+        page.wait_for_function(f"() => {{ const r = document.getElementById({last!r}).getBoundingClientRect();"
+                               f" return r.top >= 0 && r.top < innerHeight && r.height > 20; }}")
+    open_page(page, http_base + site.part)
+    page.emulate_media(media="print")
+    page.wait_for_function(f"() => ({RENDERED})({blocks!r}).every(Boolean)", timeout=5000)  # printing renders every block
