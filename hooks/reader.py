@@ -22,6 +22,7 @@ from annotated_reader.edition import Edition, Options, without_triggers
 from annotated_reader.notes import CONFIG_PATH as NOTES_CONFIG, config_js as notes_config_js
 from annotated_reader.export import build_exports, export_files
 from annotated_reader.figures import ATLAS_HINT
+from annotated_reader.geomap import ATLAS, read_ahead, stop_reading_ahead
 from annotated_reader.render import render_ahead, resolve_links, stop_rendering_ahead
 from annotated_reader.search import (in_head, in_header, layer_documents, page_documents, part_documents, synonyms,
                                      write_index_in_background)
@@ -91,6 +92,8 @@ def on_startup(command, dirty):
 def on_config(config):
     _stop_indexing()
     root = Path(config.config_file_path).parent
+    if not _serving["on"]:  # the maps' atlas is read on the other core while the annotations load (serve keeps it)
+        read_ahead(root / ATLAS)
     try:
         options = Options(**(config.extra.get("reader") or {}))
     except (TypeError, ValueError) as exc:
@@ -267,6 +270,7 @@ def on_post_build(config):
         archive = offline_archive(Path(config.site_dir), _archive_name(config), _state["epoch"])  # leaves out downloads/
         log.info(f"annotated-reader: wrote the offline archive {archive}")
         stop_rendering_ahead()  # after the exports, which render the same bodies
+        stop_reading_ahead()
     if os.environ.get("READER_TIMINGS"):  # the benchmark's per-stage figures
         Path(os.environ["READER_TIMINGS"]).write_text(json.dumps(dict(edition.timings)), encoding="utf-8")
     _unpin_build_date()
@@ -275,6 +279,7 @@ def on_post_build(config):
 def on_build_error(error):
     _stop_indexing()  # a failed build writes no index
     stop_rendering_ahead()
+    stop_reading_ahead()
     _unpin_build_date()
 
 
