@@ -16,17 +16,14 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import pickle
-import subprocess
-import sys
-import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import shapely
+
+from .child import Child, ChildFailed
 
 ATLAS = Path("node_modules") / "world-atlas" / "countries-50m.json"
 # The map's frame in degrees: London to beyond the Yenisei, Tehran to the Arctic coast.
@@ -161,51 +158,34 @@ def _read_topology(path: Path) -> tuple[list[np.ndarray], np.ndarray, list, np.n
 # build spends before its first map, while the machine's other core is idle. The hooks call `read_ahead`
 # first thing in a build; the first map takes the child's result if it is in, and reads the atlas itself
 # otherwise (stopping the child): the same `_read_topology` either way, so the same maps.
-_READ_CHILD = ("import pickle, sys\n"
-               "from pathlib import Path\n"
-               "from annotated_reader.geomap import _read_topology\n"
-               "data = pickle.dumps(_read_topology(Path(sys.argv[2])), protocol=pickle.HIGHEST_PROTOCOL)\n"
-               "with open(sys.argv[1], 'wb') as f:\n    f.write(data)\n")
-_reading: dict = {}  # the atlas's resolved path -> (the child reading it, the file it writes)
+_reading: dict = {}  # the atlas's resolved path -> the Child reading it
 
 
 def read_ahead(atlas: Path) -> None:
-    """Start reading `atlas` in a child process (for `_topology`); nothing when it is missing."""
+    """Start reading `atlas` in a child process (child.py, for `_topology`); nothing when it is missing."""
     stop_reading_ahead()
     atlas = atlas.resolve()
-    if not atlas.is_file():
-        return
-    fd, result = tempfile.mkstemp(prefix="reader-atlas-", suffix=".pickle")
-    os.close(fd)
-    process = subprocess.Popen([sys.executable, "-c", _READ_CHILD, result, str(atlas)], stdin=subprocess.DEVNULL,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _reading[atlas] = (process, Path(result))
+    if atlas.is_file():
+        _reading[atlas] = Child(_read_topology, atlas)
 
 
 def _read_ahead_result(path: Path) -> tuple | None:
     """The child's reading of `path` if it is done (a child still at work is stopped), else None."""
-    job = _reading.pop(path, None)
-    if job is None:
+    child = _reading.pop(path, None)
+    if child is None or not child.done():
+        if child:
+            child.stop()
         return None
-    process, result = job
-    if process.poll() is None:
-        process.terminate()
-    process.wait()
     try:
-        topology = pickle.loads(result.read_bytes()) if process.returncode == 0 else None
-    except (OSError, EOFError, pickle.UnpicklingError):
-        topology = None
-    result.unlink(missing_ok=True)
-    return topology
+        return child.result()
+    except ChildFailed:
+        return None
 
 
 def stop_reading_ahead() -> None:
     """Stop any child still reading the atlas and remove its file (a build that drew no map)."""
-    for process, result in _reading.values():
-        if process.poll() is None:
-            process.terminate()
-        process.wait()
-        result.unlink(missing_ok=True)
+    for child in _reading.values():
+        child.stop()
     _reading.clear()
 
 

@@ -10,12 +10,7 @@ appears on several pages and the site may live under a sub-path or on file://.
 """
 from __future__ import annotations
 
-import os
-import pickle
 import re
-import subprocess
-import sys
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
@@ -23,6 +18,8 @@ from typing import Callable, Iterable
 import markdown
 import nh3
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from .child import Child, ChildFailed
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -64,7 +61,7 @@ def markdown_to_html(text: str, annotation_parts: dict[str, str] | None = None, 
     text = text or ""
     # Only the `ann:` targets this text names enter the cache key: hashing the whole map per call cost more than rendering.
     refs = tuple((ident, (annotation_parts or {}).get(ident, "")) for ident in _ANN_REF.findall(text)) if "ann:" in text else ()
-    if _ahead["job"] or _ahead["html"]:
+    if _ahead["child"] or _ahead["html"]:
         html = _rendered_ahead((text, refs, inline))
         if html is not None:
             return html
@@ -78,18 +75,12 @@ def markdown_to_html(text: str, annotation_parts: dict[str, str] | None = None, 
 # child's results are in, the build takes each body from them, and the ones it needs before then it
 # renders itself. Both run `_render` on the same arguments, so the pages are the same either way.
 
-_AHEAD_CHILD = ("import pickle, sys\n"
-                "from annotated_reader.render import _render\n"
-                "with open(sys.argv[1], 'rb') as f:\n    keys = pickle.load(f)\n"
-                "html = pickle.dumps([_render(*key) for key in keys], protocol=pickle.HIGHEST_PROTOCOL)\n"
-                "with open(sys.argv[1], 'wb') as f:\n    f.write(html)\n")
-_ahead: dict = {"job": None, "html": {}}  # job: (child process, its file, the keys it renders); html: key -> body
+_ahead: dict = {"child": None, "keys": [], "html": {}}  # the Child rendering `keys`; html: key -> body once it is done
 
 
 def render_ahead(texts: Iterable[tuple[str, bool]], annotation_parts: dict[str, str] | None = None) -> None:
     """Start rendering `texts` ((Markdown, inline) pairs, as markdown_to_html takes them) in a child
-    process; markdown_to_html uses its results once they are in. A plain child given its arguments in a
-    file, which it overwrites with the bodies (as the search index's child is: search.write_index_in_background)."""
+    process (child.py); markdown_to_html uses its results once they are in."""
     stop_rendering_ahead()
     keys = []
     for text, inline in texts:
@@ -97,43 +88,34 @@ def render_ahead(texts: Iterable[tuple[str, bool]], annotation_parts: dict[str, 
         refs = tuple((i, (annotation_parts or {}).get(i, "")) for i in _ANN_REF.findall(text)) if "ann:" in text else ()
         keys.append((text, refs, inline))
     keys = list(dict.fromkeys(keys))
-    fd, path = tempfile.mkstemp(prefix="reader-bodies-", suffix=".pickle")
-    with os.fdopen(fd, "wb") as f:
-        pickle.dump(keys, f, protocol=pickle.HIGHEST_PROTOCOL)
-    process = subprocess.Popen([sys.executable, "-c", _AHEAD_CHILD, path], stdin=subprocess.DEVNULL,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _ahead["job"] = (process, Path(path), keys)
+    _ahead.update(child=Child(_render_all, keys), keys=keys)
+
+
+def _render_all(keys: list[tuple[str, tuple, bool]]) -> list[str]:
+    """The child's work: every body, in the order of `keys`."""
+    return [_render(*key) for key in keys]
 
 
 def _rendered_ahead(key: tuple[str, tuple, bool]) -> str | None:
     """The body the child rendered for `key`, or None (not in its list, or its results are not in yet).
     A child that failed only costs the time: the build renders everything itself, as without it."""
     html = _ahead["html"].get(key)
-    job = _ahead["job"]
-    if html is None and job and job[0].poll() is not None:
-        process, path, keys = job
-        _ahead["job"] = None
+    child = _ahead["child"]
+    if html is None and child and child.done():
+        _ahead["child"] = None
         try:
-            bodies = pickle.loads(path.read_bytes()) if process.returncode == 0 else []
-        except (OSError, EOFError, pickle.UnpicklingError):
-            bodies = []
-        path.unlink(missing_ok=True)
-        if len(bodies) == len(keys):
-            _ahead["html"] = dict(zip(keys, bodies))
+            _ahead["html"] = dict(zip(_ahead["keys"], child.result()))
+        except ChildFailed:
+            pass
         html = _ahead["html"].get(key)
     return html
 
 
 def stop_rendering_ahead() -> None:
     """The build is over: stop the child if it still runs, remove its file, forget its bodies."""
-    job = _ahead["job"]
-    if job:
-        process, path, _ = job
-        if process.poll() is None:
-            process.terminate()
-        process.wait()
-        path.unlink(missing_ok=True)
-    _ahead.update(job=None, html={})
+    if _ahead["child"]:
+        _ahead["child"].stop()
+    _ahead.update(child=None, keys=[], html={})
 
 
 @lru_cache(maxsize=4096)

@@ -49,18 +49,14 @@ from __future__ import annotations
 
 import html as htmllib
 import json
-import os
-import pickle
 import re
-import subprocess
-import sys
-import tempfile
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .child import Child, ChildFailed
 from .render import template
 
 INDEX_PATH = "search/reader-index.js"  # relative to the site root; loaded by docs/assets/search.js
@@ -572,57 +568,40 @@ def write_index(site_dir: Path, docs: list[Document], groups: list[list[str]], p
     return path
 
 
-# The child of write_index_in_background: reads the arguments of write_index from the file it is given.
-_INDEX_CHILD = ("import os, pickle, sys\n"
-                "from annotated_reader.search import write_index\n"
-                "with open(sys.argv[1], 'rb') as f:\n    args = pickle.load(f)\n"
-                "os.remove(sys.argv[1])\n"
-                "write_index(*args)\n")
-
-
 @dataclass
 class IndexProcess:
     """The search index being written by a child process (`write_index_in_background`)."""
 
-    process: subprocess.Popen
-    arguments: Path  # the file that hands the child its arguments (the child removes it once read)
-    args: tuple      # write_index's arguments, for writing the index here should the child fail
+    child: Child
+    args: tuple  # write_index's arguments, for writing the index here should the child fail
 
     def finish(self) -> str | None:
         """Wait for the child. Should it fail (or be killed), the index is written here after all: a build
-        never depends on the child. Returns what went wrong with the child (with its error output when
-        it was captured, so a real error shows its traceback), or None."""
-        _, errors = self.process.communicate()
-        self.arguments.unlink(missing_ok=True)
-        if not self.process.returncode:
-            return None
-        write_index(*self.args)
-        return (f"the search index process failed (exit status {self.process.returncode}), "
-                f"so the build's own process wrote the index. {errors or ''}").strip()
+        never depends on the child. Returns what went wrong with the child (its exit status and error
+        output, so a real error shows its traceback), or None."""
+        try:
+            self.child.result()
+        except ChildFailed as failure:
+            write_index(*self.args)
+            return f"the search index process failed ({failure}), so the build's own process wrote the index."
+        return None
 
     def stop(self) -> None:
         """Stop the child if it still runs (a newer build writes a newer index), and wait for it."""
-        if self.process.poll() is None:
-            self.process.terminate()
-        self.process.wait()
-        self.arguments.unlink(missing_ok=True)  # when it was stopped before reading them
+        self.child.stop()
 
 
-def write_index_in_background(site_dir: Path, docs: list[Document], groups: list[list[str]], page_titles: dict[str, str],
-                              capture: bool = False) -> IndexProcess:
-    """Start writing the index (`write_index`) in a process of its own, and return at once.
+def write_index_in_background(site_dir: Path, docs: list[Document], groups: list[list[str]],
+                              page_titles: dict[str, str]) -> IndexProcess:
+    """Start writing the index (`write_index`) in a process of its own (child.py), and return at once.
 
-    Why a child process: building the index is pure Python work (most of a build's `search` stage),
-    and in a process of its own it runs beside the next steps (on the other core, without
-    holding the GIL): a build's exports, or the browser's reload under `mkdocs serve`, where a
-    rebuild that starts before it is done stops it instead of waiting for an index it makes
-    obsolete. A plain child (not multiprocessing, whose spawned children run the parent's main
-    script again), given its arguments in a file. `capture`: keep its error output for `finish`.
-    """
-    fd, path = tempfile.mkstemp(prefix="reader-index-", suffix=".pickle")
+    Building the index is pure Python work (most of a build's `search` stage): in a child it runs beside
+    the next steps, a build's pages and exports, or the browser's reload under `mkdocs serve`, where a
+    rebuild that starts before it is done stops it instead of waiting for an index it makes obsolete."""
     args = (site_dir, docs, groups, page_titles)
-    with os.fdopen(fd, "wb") as f:
-        pickle.dump(args, f, protocol=pickle.HIGHEST_PROTOCOL)
-    process = subprocess.Popen([sys.executable, "-c", _INDEX_CHILD, path], stdin=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE if capture else None, text=True)
-    return IndexProcess(process, Path(path), args)
+    return IndexProcess(Child(_write_index, *args), args)
+
+
+def _write_index(*args) -> None:
+    """write_index for the child: the file it writes is the result, nothing comes back (see child.py)."""
+    write_index(*args)

@@ -305,7 +305,7 @@ def _start_indexing(config, files: Files) -> None:
     with edition.timed("search"):
         urls = {f.src_uri: f.url for f in files.documentation_pages()}
         args = (Path(config.site_dir), _state["search"] + layer_documents(edition, urls), synonyms(edition), _state["titles"])
-        _indexing["process"] = write_index_in_background(*args, capture=not _serving["on"])
+        _indexing["process"] = write_index_in_background(*args)
 
 
 def _finish_indexing() -> None:

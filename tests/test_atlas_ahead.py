@@ -39,7 +39,7 @@ def test_the_childs_atlas_is_the_one_read_here_and_its_file_is_removed():
     needs_atlas()
     here = geomap._read_topology(ATLAS)
     geomap.read_ahead(ROOT / geomap.ATLAS)
-    process, result = geomap._reading[ATLAS]
+    process, result = geomap._reading[ATLAS].process, geomap._reading[ATLAS].file
     process.wait(60)
     assert same(geomap._topology(ATLAS), here)
     assert ATLAS not in geomap._reading and not result.exists()
@@ -51,7 +51,7 @@ def test_the_maps_drawn_from_the_childs_atlas_are_the_same():
     here = geomap._outlines.__wrapped__(frame, ATLAS, 0.8, 0)
     geomap._simplified.cache_clear()
     geomap.read_ahead(ATLAS)
-    geomap._reading[ATLAS][0].wait(60)
+    geomap._reading[ATLAS].process.wait(60)
     try:
         assert geomap._outlines.__wrapped__(frame, ATLAS, 0.8, 0) == here
     finally:
@@ -62,12 +62,12 @@ def test_a_child_still_at_work_or_failed_is_stopped_and_the_atlas_read_here():
     needs_atlas()
     here = geomap._read_topology(ATLAS)
     geomap.read_ahead(ATLAS)
-    process, result = geomap._reading[ATLAS]
+    process, result = geomap._reading[ATLAS].process, geomap._reading[ATLAS].file
     assert same(geomap._topology(ATLAS), here)  # asked at once: the child has hardly started
     assert process.returncode is not None and not result.exists()
     geomap._topology.cache_clear()
     geomap.read_ahead(ATLAS)
-    process, result = geomap._reading[ATLAS]
+    process, result = geomap._reading[ATLAS].process, geomap._reading[ATLAS].file
     process.kill()
     process.wait()
     assert same(geomap._topology(ATLAS), here) and not result.exists()
@@ -83,6 +83,6 @@ def test_a_missing_atlas_starts_nothing(tmp_path):
 def test_stopping_an_unused_child_removes_its_file():
     needs_atlas()
     geomap.read_ahead(ATLAS)
-    process, result = geomap._reading[ATLAS]
+    process, result = geomap._reading[ATLAS].process, geomap._reading[ATLAS].file
     geomap.stop_reading_ahead()
     assert process.returncode is not None and not result.exists() and geomap._reading == {}

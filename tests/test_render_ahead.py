@@ -41,18 +41,17 @@ def _key(text: str, inline: bool, parts: dict = PARTS) -> tuple:
 
 
 def _wait_for_child(timeout: float = 60.0) -> None:
-    process = render._ahead["job"][0]
-    process.wait(timeout)
+    render._ahead["child"].process.wait(timeout)
 
 
 def test_bodies_from_the_child_are_those_rendered_here():
     want = expected()
     render.render_ahead(TEXTS, PARTS)
-    path = render._ahead["job"][1]
+    path = render._ahead["child"].file
     _wait_for_child()
     got = [render.markdown_to_html(text, PARTS, inline) for text, inline in TEXTS]
     assert got == want
-    assert render._ahead["job"] is None and len(render._ahead["html"]) == len(TEXTS)  # taken from the child
+    assert render._ahead["child"] is None and len(render._ahead["html"]) == len(TEXTS)  # taken from the child
     assert not path.exists()
 
 
@@ -70,27 +69,27 @@ def test_a_text_the_child_was_not_given_is_rendered_here():
 def test_a_killed_child_leaves_the_rendering_to_the_build():
     want = expected()
     render.render_ahead(TEXTS, PARTS)
-    process, path, _ = render._ahead["job"]
+    process, path = render._ahead["child"].process, render._ahead["child"].file
     process.kill()
     process.wait()
     got = [render.markdown_to_html(text, PARTS, inline) for text, inline in TEXTS]
     assert got == want
-    assert render._ahead["html"] == {} and render._ahead["job"] is None
+    assert render._ahead["html"] == {} and render._ahead["child"] is None
     assert not path.exists()
 
 
 def test_a_body_needed_before_the_child_is_done_is_rendered_here():
     render.render_ahead(TEXTS * 200 + [(f"Invented note number {n}.", False) for n in range(3000)], PARTS)
-    assert render._ahead["job"][0].poll() is None  # thousands of bodies: still at work
+    assert render._ahead["child"].process.poll() is None  # thousands of bodies: still at work
     assert render.markdown_to_html(TEXTS[1][0], PARTS) == expected()[1]
 
 
 def test_stopping_removes_the_childs_file_and_its_bodies():
     render.render_ahead(TEXTS, PARTS)
-    process, path, _ = render._ahead["job"]
+    process, path = render._ahead["child"].process, render._ahead["child"].file
     render.stop_rendering_ahead()
     assert process.returncode is not None and not path.exists()
-    assert render._ahead == {"job": None, "html": {}}
+    assert render._ahead == {"child": None, "keys": [], "html": {}}
     time.sleep(0.1)
     assert not path.exists()
 

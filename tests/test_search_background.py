@@ -20,25 +20,25 @@ def arguments(site: Path) -> tuple:
 
 def test_the_child_writes_the_same_index_as_write_index(tmp_path):
     expected = write_index(*arguments(tmp_path / "here")).read_bytes()
-    process = write_index_in_background(*arguments(tmp_path / "child"), capture=True)
+    process = write_index_in_background(*arguments(tmp_path / "child"))
     assert process.finish() is None
     assert (tmp_path / "child" / INDEX_PATH).read_bytes() == expected
-    assert not process.arguments.exists()
+    assert not process.child.file.exists()
 
 
 def test_a_failed_child_is_followed_by_the_index_written_here(tmp_path):
     expected = write_index(*arguments(tmp_path / "here")).read_bytes()
-    process = write_index_in_background(*arguments(tmp_path / "child"), capture=True)
-    process.process.kill()  # killed before it could start Python, let alone write the index
+    process = write_index_in_background(*arguments(tmp_path / "child"))
+    process.child.process.kill()  # killed before it could start Python, let alone write the index
     failure = process.finish()
     assert failure and "search index process failed (exit status -9)" in failure
     assert (tmp_path / "child" / INDEX_PATH).read_bytes() == expected
-    assert not process.arguments.exists()
+    assert not process.child.file.exists()
 
 
 def test_a_stopped_child_leaves_no_index_and_no_arguments_file(tmp_path):
     process = write_index_in_background(*arguments(tmp_path / "child"))
     process.stop()
-    assert process.process.returncode is not None
-    assert not process.arguments.exists()
+    assert process.child.process.returncode is not None
+    assert not process.child.file.exists()
     assert not (tmp_path / "child" / INDEX_PATH).exists()
