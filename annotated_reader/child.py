@@ -44,7 +44,7 @@ class Child:
             pickle.dump((function.__module__, function.__name__, args), f, protocol=pickle.HIGHEST_PROTOCOL)
         self.file = Path(path)  # the arguments, removed once read; then the result, unless None
         self.process = subprocess.Popen([sys.executable, "-c", _RUN, path], stdin=subprocess.DEVNULL,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=_env())
 
     def done(self) -> bool:
         """Whether the child has ended (its result is then ready, or it failed)."""
@@ -70,3 +70,11 @@ class Child:
         self.process.wait()
         self.process.stderr.close()
         self.file.unlink(missing_ok=True)
+
+
+def _env() -> dict[str, str]:
+    """The child imports this very copy of the package, first on its path: not another one installed
+    elsewhere, and not nothing when MkDocs runs from another folder with the package uninstalled."""
+    here = str(Path(__file__).resolve().parents[1])
+    path = os.environ.get("PYTHONPATH")
+    return {**os.environ, "PYTHONPATH": here + (os.pathsep + path if path else "")}

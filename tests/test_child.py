@@ -44,3 +44,13 @@ def test_a_child_returning_nothing_leaves_no_file_even_unattended():
     child.process.wait(30)
     assert not child.file.exists()  # its parent might never have come back for it
     assert child.result() is None
+
+
+def test_the_child_imports_this_copy_of_the_package(tmp_path, monkeypatch):
+    import os
+
+    import annotated_reader
+    monkeypatch.chdir(tmp_path)  # MkDocs run from another folder
+    monkeypatch.setenv("PYTHONPATH", "/elsewhere")
+    here = os.path.dirname(os.path.dirname(os.path.realpath(annotated_reader.__file__)))
+    assert Child(os.getenv, "PYTHONPATH").result().split(os.pathsep) == [here, "/elsewhere"]
