@@ -160,6 +160,27 @@ def test_reading_position_is_remembered(site, http_base, desktop):
     assert 0 <= top < 150, f"a link to a place in the page wins over the remembered position: #{heading} at {top}px"
 
 
+def test_the_readers_own_scrolling_wins_over_the_restore(site, http_base, new_page):
+    page = new_page()
+    open_page(page, http_base + site.part)
+    if page.evaluate("document.documentElement.scrollHeight - innerHeight") < 1600:
+        pytest.skip(f"{site.part} is too short to scroll")
+    page.evaluate("scrollTo(0, (document.documentElement.scrollHeight - innerHeight) / 2)")
+    page.wait_for_timeout(700)
+    saved = page.evaluate(TOP_BLOCK)
+    open_page(page, http_base + "index.html")
+    # frames 150 ms apart: the restore, which measures again each frame, is still at work after the load
+    page.context.add_init_script("window.requestAnimationFrame = f => setTimeout(() => f(performance.now()), 150);")
+    open_page(page, http_base + site.part)
+    restored = page.evaluate("scrollY")
+    assert restored > 600, "the remembered position was not restored before the reader scrolled"
+    page.mouse.move(640, 400)
+    page.mouse.wheel(0, 600)
+    page.wait_for_timeout(1500)
+    assert abs(page.evaluate("scrollY") - (restored + 600)) < 100, "the restore pulled the view back after the reader scrolled"
+    assert page.evaluate(TOP_BLOCK) != saved
+
+
 def test_works_when_storage_is_blocked(site, file_base, desktop):
     desktop.context.add_init_script("""Object.defineProperty(window, 'localStorage', {
         get() { throw new DOMException('blocked', 'SecurityError'); } });""")
