@@ -331,16 +331,14 @@
     }
     var a = article(), el = m[1][0] === "@" ? a && a.children[+m[1].slice(1)] : d.getElementById(m[1]);
     if (!el) return;
-    var root = d.documentElement.style, frames = 30, still = 0, moved = false;
+    var root = d.documentElement.style, frames = 30, still = 0, left = null;
     el.style.contentVisibility = "visible"; // its own height, not the estimate
     root.overflowAnchor = "none";           // this loop keeps the block in place, not the browser
-    ["wheel", "touchstart", "keydown", "mousedown"].forEach(function (t) { // the reader's own scrolling wins
-      w.addEventListener(t, function () { moved = true; }, { once: true, passive: true });
-    });
     (function place() { // blocks coming into view are laid out a frame later: measure again until still
-      var r = el.getBoundingClientRect(), by = r.top + parseFloat(m[2]) * r.height - viewTop();
-      if (moved) by = 0;
-      if (Math.abs(by) >= 1) { w.scrollBy(0, by); still = 0; } else still++;
+      var moved = left !== null && Math.abs(w.scrollY - left) >= 1; // scrolled since by another: the reader, a link
+      var r = el.getBoundingClientRect(), by = moved ? 0 : r.top + parseFloat(m[2]) * r.height - viewTop();
+      if (Math.abs(by) >= 1) { w.scrollBy({ top: by, behavior: "instant" }); still = 0; } else still++;
+      left = w.scrollY;
       if (!moved && still < 3 && --frames > 0) w.requestAnimationFrame(place);
       else { el.style.contentVisibility = ""; root.overflowAnchor = ""; }
     })();

@@ -160,7 +160,7 @@ def test_reading_position_is_remembered(site, http_base, desktop):
     assert 0 <= top < 150, f"a link to a place in the page wins over the remembered position: #{heading} at {top}px"
 
 
-def test_the_readers_own_scrolling_wins_over_the_restore(site, http_base, new_page):
+def test_the_reader_and_links_win_over_the_restore(site, http_base, new_page):
     page = new_page()
     open_page(page, http_base + site.part)
     if page.evaluate("document.documentElement.scrollHeight - innerHeight") < 1600:
@@ -172,13 +172,25 @@ def test_the_readers_own_scrolling_wins_over_the_restore(site, http_base, new_pa
     # frames 150 ms apart: the restore, which measures again each frame, is still at work after the load
     page.context.add_init_script("window.requestAnimationFrame = f => setTimeout(() => f(performance.now()), 150);")
     open_page(page, http_base + site.part)
-    restored = page.evaluate("scrollY")
-    assert restored > 600, "the remembered position was not restored before the reader scrolled"
     page.mouse.move(640, 400)
+    before = page.evaluate("scrollY")
+    assert before > 600, "the remembered position was not restored before the reader scrolled"
     page.mouse.wheel(0, 600)
-    page.wait_for_timeout(1500)
-    assert abs(page.evaluate("scrollY") - (restored + 600)) < 100, "the restore pulled the view back after the reader scrolled"
+    page.wait_for_function(f"scrollY > {before} + 300")  # the wheel has scrolled
+    after = page.evaluate("scrollY")
+    page.wait_for_timeout(1500)  # ten slowed frames: the restore, still at work, would pull the view back
+    assert abs(page.evaluate("scrollY") - after) < 2, "the restore pulled the view back after the reader scrolled"
     assert page.evaluate(TOP_BLOCK) != saved
+    # a link followed while the restore is at work wins too (a contents entry clicked at once)
+    page.evaluate("scrollTo(0, (document.documentElement.scrollHeight - innerHeight) / 2)")
+    page.wait_for_timeout(700)
+    open_page(page, http_base + "index.html")
+    open_page(page, http_base + site.part)
+    heading = first_id(site, site.part, r'<h2 id="([^"]+)"')
+    page.evaluate(f"location.hash = {heading!r}")
+    page.wait_for_timeout(1500)
+    top = page.evaluate(f"document.getElementById({heading!r}).getBoundingClientRect().top")
+    assert 0 <= top < 150, f"the restore pulled the view away from the link's target: #{heading} at {top}px"
 
 
 def test_works_when_storage_is_blocked(site, file_base, desktop):
