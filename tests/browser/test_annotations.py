@@ -157,7 +157,8 @@ def test_reading_position_is_remembered(site, http_base, desktop):
     heading = first_id(site, site.part, r'<h2 id="([^"]+)"')
     open_page(page, f"{http_base}{site.part}#{heading}")
     top = page.evaluate(f"document.getElementById({heading!r}).getBoundingClientRect().top")
-    assert 0 <= top < 150, f"a link to a place in the page wins over the remembered position: #{heading} at {top}px"
+    # on the target's screen (blocks laid out as they come into view may nudge it), not the remembered place
+    assert 0 <= top < 400, f"a link to a place in the page wins over the remembered position: #{heading} at {top}px"
 
 
 def test_the_reader_and_links_win_over_the_restore(site, http_base, new_page):
@@ -190,7 +191,7 @@ def test_the_reader_and_links_win_over_the_restore(site, http_base, new_page):
     page.evaluate(f"location.hash = {heading!r}")
     page.wait_for_timeout(1500)
     top = page.evaluate(f"document.getElementById({heading!r}).getBoundingClientRect().top")
-    assert 0 <= top < 150, f"the restore pulled the view away from the link's target: #{heading} at {top}px"
+    assert 0 <= top < 400, f"the restore pulled the view away from the link's target: #{heading} at {top}px"
 
 
 def test_works_when_storage_is_blocked(site, file_base, desktop):
