@@ -276,6 +276,7 @@ def on_post_build(config):
     if os.environ.get("READER_TIMINGS"):  # the benchmark's per-stage figures
         Path(os.environ["READER_TIMINGS"]).write_text(json.dumps(dict(edition.timings)), encoding="utf-8")
     _unpin_build_date()
+    _usual_collections()
 
 
 def on_build_error(error):
@@ -283,6 +284,7 @@ def on_build_error(error):
     stop_rendering_ahead()
     stop_reading_ahead()
     _unpin_build_date()
+    _usual_collections()
 
 
 def on_shutdown():
@@ -336,7 +338,11 @@ def _pin_build_date(root: Path, docs_dir: Path) -> int:
 def _unpin_build_date() -> None:
     if _state.pop("pinned", False):
         os.environ.pop("SOURCE_DATE_EPOCH", None)
-    if "gc" in _state:  # and the collector's usual pace (see _fewer_collections)
+
+
+def _usual_collections() -> None:
+    """The collector's usual pace again, after a build that slowed it (_fewer_collections)."""
+    if "gc" in _state:
         gc.set_threshold(*_state.pop("gc"))
 
 
@@ -344,7 +350,7 @@ def _fewer_collections() -> None:
     """Python's cycle collector runs every 700 new objects, and now and then walks every object alive
     (MkDocs's, Material's, the layer's, the text maps'): about 0.4 s of a build, four full walks. Every
     10,000 new objects it takes about half that, two full walks, with the same peak memory (a build's
-    garbage is freed by reference counting, not by the collector). For this build only: _unpin_build_date
+    garbage is freed by reference counting, not by the collector). For this build only: _usual_collections
     restores the usual pace; `mkdocs serve`, a long-lived process, keeps it throughout."""
     if not _serving["on"]:
         _state["gc"] = gc.get_threshold()
